@@ -1,0 +1,79 @@
+"""Shared figure builders: data in, figure out. No Streamlit here.
+
+Digits are drawn as the book draws them: the `binary` colormap (0 white, 255 black).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+BINARY = [[0.0, "#ffffff"], [1.0, "#000000"]]
+FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=14)
+
+
+def upscale(image: np.ndarray, factor: int = 3) -> np.ndarray:
+    """Nearest-neighbour enlargement, so a 28x28 digit stays crisp in the browser."""
+    return np.kron(image, np.ones((factor, factor), dtype=image.dtype))
+
+
+def as_ink(images: np.ndarray) -> np.ndarray:
+    """uint8 digits as the `binary` colormap shows them: ink dark on white paper."""
+    return (255 - np.asarray(images, dtype=np.uint8)).astype(np.uint8)
+
+
+def digit_heatmap(image: np.ndarray, show_values: bool = True, title: str = "",
+                  highlight: tuple[int, int] | None = None, height: int = 620) -> go.Figure:
+    """One digit, large, optionally with every pixel value written in its cell."""
+    image = np.asarray(image)
+    rows, cols = image.shape
+    fig = go.Figure(go.Heatmap(
+        z=image, colorscale=BINARY, zmin=0, zmax=255, showscale=False, xgap=1, ygap=1,
+        text=image if show_values else None,
+        texttemplate="%{text}" if show_values else None,
+        textfont=dict(size=8),
+        hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>"))
+    if highlight is not None:
+        r, c = highlight
+        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
+                      line=dict(color="#dc2626", width=3))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
+                     title="row (axis 1)", dtick=4)
+    fig.update_xaxes(title="column (axis 2)", side="top", constrain="domain", dtick=4)
+    fig.update_layout(title=title or None, height=height, margin=dict(l=10, r=10, t=60, b=10),
+                      font=FONT, plot_bgcolor="white")
+    return fig
+
+
+def values_grid(values: np.ndarray, title: str = "", colorscale: str = "Blues",
+                fmt: str = "%{text}", height: int | None = None, zmid: float | None = None,
+                show_axes: bool = True) -> go.Figure:
+    """A 1-D or 2-D array as coloured cells with its values written in them."""
+    values = np.asarray(values)
+    z = values.reshape(1, -1) if values.ndim <= 1 else values
+    text = np.vectorize(lambda v: f"{v:g}" if isinstance(v, (float, np.floating)) else str(v))(z)
+    rows, cols = z.shape
+    fig = go.Figure(go.Heatmap(
+        z=z.astype(float), text=text, texttemplate=fmt, textfont=dict(size=16),
+        colorscale=colorscale, showscale=False, xgap=3, ygap=3, zmid=zmid,
+        hovertemplate="[%{y}, %{x}] = %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
+                     visible=show_axes and values.ndim == 2, dtick=1, title="axis 0")
+    fig.update_xaxes(side="top", constrain="domain", visible=show_axes, dtick=1,
+                     title="axis 0" if values.ndim == 1 else "axis 1")
+    fig.update_layout(title=title or None, font=FONT, plot_bgcolor="white",
+                      height=height or max(140, 60 * rows + 90),
+                      margin=dict(l=10, r=10, t=70 if title else 40, b=10))
+    return fig
+
+
+def label_counts_bar(labels: np.ndarray, title: str = "") -> go.Figure:
+    """How many digits of each class: a bar per label 0-9."""
+    counts = np.bincount(np.asarray(labels), minlength=10)
+    fig = go.Figure(go.Bar(x=list(range(10)), y=counts, text=counts, textposition="outside",
+                           marker_color="#2563eb",
+                           hovertemplate="label %{x}: %{y} digits<extra></extra>"))
+    fig.update_xaxes(dtick=1, title="label")
+    fig.update_yaxes(title="count", range=[0, counts.max() * 1.18 if counts.size else 1])
+    fig.update_layout(title=title or None, font=FONT, height=320, plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=40 if title else 10, b=10))
+    return fig

@@ -1,0 +1,88 @@
+"""Home: MNIST as a tensor — the book's first look at the data."""
+import numpy as np
+import streamlit as st
+
+from lib.figures import as_ink, digit_heatmap, label_counts_bar, upscale
+from lib.ui import code_panel, get_dataset, nav_link, page_intro, plotly, shape_badge
+
+data = get_dataset()
+train_images, train_labels = data.train_images, data.train_labels
+test_images, test_labels = data.test_images, data.test_labels
+
+page_intro("🧮 Tensor Lab: MNIST as a tensor",
+           "A neural network only ever sees **tensors**: boxes of numbers with a shape. "
+           "Here are the handwritten digits of MNIST exactly as the network receives them.")
+
+code_panel("""
+from keras.datasets import mnist
+(train_images, train_labels), (test_images, test_labels) = mnist.load_data()
+train_images.shape, train_images.dtype   # the images: one 28x28 grid of bytes per digit
+train_labels.shape                       # the answers: one digit 0-9 per image
+""")
+
+c1, c2, c3, c4 = st.columns(4)
+with c1:
+    shape_badge("train_images.shape", train_images.shape,
+                help="samples, rows, columns")
+with c2:
+    shape_badge("train_labels.shape", train_labels.shape)
+with c3:
+    shape_badge("test_images.shape", test_images.shape)
+with c4:
+    st.metric("dtype", str(train_images.dtype), help="unsigned 8-bit integers: 0 to 255")
+st.markdown(
+    f"`train_images` is a **rank-3 tensor**: axis 0 picks a digit ({len(train_images):,} of them), "
+    "axis 1 a row (28), axis 2 a column (28). Every pixel is a `uint8` from 0 (paper) "
+    "to 255 (ink).")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("The first digits and their labels")
+    count = 24
+    st.image([upscale(img, 2) for img in as_ink(train_images[:count])],
+             caption=[f"[{i}] label {train_labels[i]}" for i in range(count)], width=84)
+    st.caption(f"`train_images[:{count}]` drawn with the binary colormap; under each, its index "
+               "and `train_labels[i]`.")
+with right:
+    st.subheader("Labels are balanced")
+    plotly(label_counts_bar(train_labels), key="home_label_counts")
+    st.caption("`np.bincount(train_labels)`: how many of each digit the training set holds.")
+
+st.subheader("One digit, up close")
+pick, picture = st.columns([1, 3])
+with pick:
+    index = st.number_input("Index into train_images", min_value=0,
+                            max_value=len(train_images) - 1, value=4, step=1)
+    show_values = st.toggle("Write the pixel values", value=True)
+    digit = train_images[index]                      # (28, 28)
+    shape_badge(f"train_images[{index}].shape", digit.shape)
+    st.metric("label", int(train_labels[index]))
+    st.markdown(f"Ink covers **{np.count_nonzero(digit)}** of 784 pixels; "
+                f"the darkest is **{digit.max()}**.")
+    code_panel(f"""
+digit = train_images[{index}]
+import matplotlib.pyplot as plt
+plt.imshow(digit, cmap=plt.cm.binary)
+train_labels[{index}]   # {train_labels[index]}
+""")
+with picture:
+    plotly(digit_heatmap(digit, show_values=show_values,
+                         title=f"train_images[{index}]: a 28x28 matrix of bytes"), key="home_digit")
+
+st.subheader("Where to next")
+st.markdown("Each page takes one idea of the chapter, draws it, shows its code, and lets you change it.")
+links = [
+    ("pages/first_network.py", "A first neural network: Keras trains on these digits", "🚀"),
+    ("pages/rank_shape.py", "Rank & shape: scalars, vectors, matrices, cubes", "🧊"),
+    ("pages/slicing.py", "Slicing & batches: cut train_images apart", "✂️"),
+    ("pages/elementwise.py", "Element-wise ops: loops vs NumPy", "➕"),
+    ("pages/broadcasting.py", "Broadcasting: adding tensors of different shapes", "📡"),
+    ("pages/dot_product.py", "Dot product: the heart of a dense layer", "✖️"),
+    ("pages/reshape_transpose.py", "Reshape & transpose: same numbers, new shape", "🔄"),
+    ("pages/gradient_tape.py", "Gradient tape: slopes, computed for you", "📼"),
+    ("pages/train_naive.py", "Train the naive network, live", "🏋️"),
+]
+cols = st.columns(3)
+for i, (path, label, icon) in enumerate(links):
+    with cols[i % 3]:
+        nav_link(path, label, icon)

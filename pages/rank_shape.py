@@ -1,0 +1,105 @@
+"""Rank & shape: what ndim, shape and dtype say about a tensor, drawn."""
+import numpy as np
+import streamlit as st
+
+from lib.figures import values_grid
+from lib.figures_tensors import axes_diagram, tensor_cubes
+from lib.shapes import format_shape
+from lib.tensors import DTYPES, MAX_BUILD_RANK, MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, \
+    build_tensor, examples, human_bytes
+from lib.ui import code_panel, get_dataset, page_intro, plotly, shape_badge, show_error
+
+page_intro("🧊 Rank & shape",
+           "A tensor is a box of numbers. Its **rank** (`ndim`) is how many axes it has, its "
+           "**shape** how long each axis is, its **dtype** what kind of number sits in each cell.")
+
+
+def draw(x: np.ndarray, key: str) -> None:
+    """Rank 0 as a number, 1-2 as coloured cells, 3-5 as cubes of cells."""
+    if x.ndim == 0:
+        st.markdown(f"<div style='font-size:4rem;font-weight:700;text-align:center'>{x.item():g}</div>",
+                    unsafe_allow_html=True)
+    elif x.ndim <= 2:
+        plotly(values_grid(x), key=key)
+    else:
+        plotly(tensor_cubes(x), key=key)
+
+
+def attributes(x: np.ndarray) -> None:
+    a, b, c = st.columns([1, 3, 2])
+    a.metric("x.ndim", x.ndim)
+    b.metric("x.shape", format_shape(x.shape))
+    c.metric("x.dtype", str(x.dtype))
+
+
+st.header("From a number to a cube")
+tabs = st.tabs([f"Rank {i}: {ex.name}" for i, ex in enumerate(examples())])
+for rank, (tab, ex) in enumerate(zip(tabs, examples())):
+    with tab:
+        left, right = st.columns([2, 3])
+        with left:
+            code_panel(ex.code)
+            attributes(ex.array)
+            st.markdown(f"**Picture:** {ex.picture}. Adding an axis wraps the previous "
+                        "tensor in one more pair of brackets." if rank else
+                        f"**Picture:** {ex.picture}. A scalar has rank 0 and shape `()`.")
+        with right:
+            draw(ex.array, key=f"rank_example_{rank}")
+
+st.header("Build a tensor")
+st.markdown("Pick a rank and the size of each axis. The picture, the code and the attributes follow.")
+controls, picture = st.columns([1, 2])
+with controls:
+    rank = st.slider("Rank (number of axes)", 0, MAX_BUILD_RANK, 3, key="builder_rank")
+    default_sizes = [2, 3, 4, 3, 2]
+    sizes = []
+    size_cols = st.columns(max(rank, 1))
+    for axis in range(rank):
+        with size_cols[axis]:
+            sizes.append(st.number_input(f"axis {axis}", min_value=1, max_value=12,
+                                         value=default_sizes[axis],
+                                         key=f"builder_axis_{axis}"))
+    dtype = st.selectbox("dtype", DTYPES, index=0, key="builder_dtype")
+    seed = st.number_input("seed", min_value=0, max_value=9999, value=0, key="builder_seed")
+shape = tuple(int(s) for s in sizes)
+try:
+    x = build_tensor(shape, dtype, seed=int(seed))
+except ValueError as err:
+    with picture:
+        show_error(f"{err}. At most {MAX_DRAWN_ELEMENTS:,} elements are drawn.")
+else:
+    with controls:
+        code_panel(build_code(shape, dtype, int(seed)))
+        attributes(x)
+        st.caption(f"{x.size:,} elements × {x.itemsize} bytes ({dtype}) = {x.nbytes:,} bytes")
+    with picture:
+        shape_badge("Resulting shape", x.shape)
+        draw(x, key="builder_picture")
+        if x.ndim >= 3:
+            st.caption("Drag to turn the cube. The last axis runs across, the one before it down, "
+                       "the one before that into the page; a 4th axis sets cubes side by side, a 5th "
+                       "stacks those rows.")
+
+st.header("The tensor you will train on")
+data = get_dataset()
+train_images = data.train_images
+code_panel("""
+train_images.ndim    # 3
+train_images.shape   # %s
+train_images.dtype   # uint8
+""" % format_shape(train_images.shape))
+plotly(axes_diagram(train_images.shape, ("digits", "rows", "columns")), key="train_images_axes")
+st.markdown(f"A rank-3 tensor of 8-bit integers: {len(train_images):,} matrices of 28×28 "
+            f"bytes, {human_bytes(train_images.nbytes)} in memory.")
+
+st.header("Real-world data tensors")
+st.markdown("The first axis is almost always the **samples** axis. The other axes depend on "
+            "what one sample is.")
+for t in REAL_WORLD:
+    left, right = st.columns([3, 1])
+    with left:
+        plotly(axes_diagram(t.shape, t.axes, title=f"{t.kind}: {format_shape(t.shape)}"),
+               key=f"real_world_{t.kind}")
+    with right:
+        st.metric("as float32", human_bytes(t.float32_bytes))
+        st.caption(t.example)

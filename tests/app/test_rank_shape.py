@@ -1,0 +1,47 @@
+"""AppTest: Rank & shape."""
+from tests.app.helpers import open_app
+
+
+def rank_page():
+    at = open_app("pages/rank_shape.py")
+    assert not at.exception
+    return at
+
+
+def metric(at, label):
+    return [m.value for m in at.metric if m.label == label]
+
+
+def test_examples_and_train_images():
+    at = rank_page()
+    assert metric(at, "x.ndim")[:4] == ["0", "1", "2", "3"]
+    assert metric(at, "x.shape")[:4] == ["()", "(5,)", "(3, 5)", "(3, 3, 5)"]
+    assert any("train_images.shape   # (4000, 28, 28)" in c.value for c in at.code)
+
+
+def test_builder_shape_follows_the_widgets():
+    at = rank_page()
+    assert metric(at, "Resulting shape") == ["(2, 3, 4)"]
+    at.slider(key="builder_rank").set_value(5).run()
+    assert metric(at, "Resulting shape") == ["(2, 3, 4, 3, 2)"]
+    at.number_input(key="builder_axis_0").set_value(3).run()
+    assert metric(at, "Resulting shape") == ["(3, 3, 4, 3, 2)"]
+    at.slider(key="builder_rank").set_value(1).run()
+    assert metric(at, "Resulting shape")[0].startswith("(")
+    assert not at.exception
+
+
+def test_builder_refuses_a_huge_tensor_with_a_message():
+    at = rank_page()
+    for axis in range(3):
+        at.number_input(key=f"builder_axis_{axis}").set_value(12)
+    at.run()
+    assert not at.exception
+    assert any("too many to draw" in e.value for e in at.error)
+
+
+def test_float_dtype_changes_the_code():
+    at = rank_page()
+    at.selectbox(key="builder_dtype").set_value("float32").run()
+    assert any('astype("float32")' in c.value for c in at.code)
+    assert "float32" in metric(at, "x.dtype")
