@@ -111,6 +111,11 @@ class NumpyEngine:
         return [w.copy() for w in self._weights]
 
 
+def build_engine(config, initial_weights) -> NumpyEngine:
+    """Engine "numpy" for lib/training.py's registry."""
+    return NumpyEngine(initial_weights, config.learning_rate, config.update_rule)
+
+
 @dataclass(frozen=True)
 class GradientCheck:
     names: tuple[str, ...]          # "W1", "b1", "W2", "b2"

@@ -82,7 +82,9 @@ register_engine(EngineSpec(
 register_engine(EngineSpec(
     "compiled", "compiled (same step in tf.function)", "lib.naive:build_compiled_engine",
     "the same one_training_step traced once into a TensorFlow graph; each batch is one call"))
-# Issue 7 adds: register_engine(EngineSpec("numpy", ..., "lib.<module>:build_engine", ...))
+register_engine(EngineSpec(
+    "numpy", "numpy (forward and backward by hand)", "lib.numpy_engine:build_engine",
+    "no autodiff: the chain rule written out in NumPy; same gradients as the tape, fastest on a CPU"))
 
 
 @dataclass(frozen=True)
