@@ -26,9 +26,9 @@ def prewarm_tensorflow() -> threading.Thread:
 
 
 st.set_page_config(page_title="Tensor Lab", page_icon="🧮", layout="wide")
-prewarm_tensorflow()
 data = get_dataset()
 page = st.navigation(navigation_pages())
 dataset_sidebar(data)
 data_notice(data)
 page.run()
+prewarm_tensorflow()   # after the first page is drawn, so the import never delays it

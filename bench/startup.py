@@ -1,0 +1,92 @@
+"""Startup figures: sample load time, cold start to a rendered Home page, widget rerun time.
+
+    python bench/startup.py            # prints a table and one JSON line
+
+Cold start = `streamlit run` launched -> Home page rendered and idle in headless Chromium.
+Rerun = a widget change on Home (AppTest, in-process) until the script finishes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MNIST_SOURCE", "sample")
+
+
+def sample_load_seconds(repeats: int = 5) -> float:
+    from lib.data import load_mnist
+    return statistics.median(load_mnist("sample").load_seconds for _ in range(repeats))
+
+
+def cold_start_seconds() -> float | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not os.path.exists("/usr/bin/chromium"):
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                             "--server.headless=true", f"--server.port={port}",
+                             "--server.address=127.0.0.1", "--server.fileWatcherType=none"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu",
+                                              "--disable-background-networking"])
+            page = browser.new_page()
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                                   timeout=60_000)
+            elapsed = time.perf_counter() - started
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return elapsed
+
+
+def rerun_seconds(repeats: int = 5) -> float:
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    times = []
+    for i in range(repeats):
+        widget = at.number_input[0].set_value(10 + i)
+        start = time.perf_counter()
+        widget.run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    figures = {"sample_load_s": round(sample_load_seconds(), 4)}
+    cold = cold_start_seconds()
+    figures["cold_start_home_s"] = None if cold is None else round(cold, 2)
+    figures["home_rerun_s"] = round(rerun_seconds(), 3)
+    for k, v in figures.items():
+        print(f"{k:>20}: {v}")
+    print(json.dumps({"bench": "startup", **figures}))
+
+
+if __name__ == "__main__":
+    main()
