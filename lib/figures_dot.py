@@ -1,0 +1,241 @@
+"""Figures of the Dot product page: shape boxes with their paired axes, and the matmul
+animated cell by cell. Data in, Plotly figure out; no Streamlit here.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lib.figures import FONT
+from lib.products import MatmulStep, Pairing, matmul_steps
+
+A_COLOR, B_COLOR, BATCH_COLOR = "#dbeafe", "#ffedd5", "#ede9fe"     # light blue, orange, violet
+A_EDGE, B_EDGE, BATCH_EDGE = "#2563eb", "#ea580c", "#7c3aed"
+GOOD, BAD = "#16a34a", "#dc2626"
+GOOD_FILL, BAD_FILL = "#bbf7d0", "#fecaca"
+OP_SYMBOL = {"dot": "np.dot", "matmul": "@", "tensordot": "tensordot"}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}" if v >= 0 else f"({v:g})"
+
+
+# ------------------------------------------------------------------ shape boxes
+
+def shape_rule_figure(a: tuple[int, ...], b: tuple[int, ...], pairing: Pairing,
+                      result: tuple[int, ...] | None, names: tuple[str, str] = ("a", "b"),
+                      height: int = 250) -> go.Figure:
+    """a's axes, b's axes and the result's axes as boxes; arcs join the axes a rule pairs.
+
+    Summed pairs (arcs above) are green when their sizes match and red when not;
+    broadcast batch pairs of @ (arcs below) are violet, or red when they conflict.
+    Result boxes take the colour of the operand each axis comes from.
+    """
+    fig = go.Figure()
+    w, gap, sym = 1.0, 0.18, 1.3                                  # box width, gap, symbol room
+    xs_a = [i * (w + gap) for i in range(len(a))]
+    start_b = (xs_a[-1] + w if a else 0.6) + sym
+    xs_b = [start_b + j * (w + gap) for j in range(len(b))]
+    start_r = (xs_b[-1] + w if b else start_b + 0.6) + sym
+    contract = {("a", p[0]): p[2] for p in pairing.contract} | {("b", p[1]): p[2] for p in pairing.contract}
+    batched = {("a", p[0]): p[2] for p in pairing.batch} | {("b", p[1]): p[2] for p in pairing.batch}
+
+    def box(x, size, axis, fill, edge, width=1.5):
+        fig.add_shape(type="rect", x0=x, x1=x + w, y0=0, y1=1, fillcolor=fill,
+                      line=dict(color=edge, width=width), layer="below")
+        fig.add_annotation(x=x + w / 2, y=0.5, text=f"<b>{size}</b>", showarrow=False,
+                           font=dict(size=22))
+        if axis is not None:
+            fig.add_annotation(x=x + w / 2, y=-0.12, text=f"axis {axis}", showarrow=False,
+                               font=dict(size=11, color="#475569"), yanchor="top")
+
+    for name, shape, xs, fill, edge in (("a", a, xs_a, A_COLOR, A_EDGE), ("b", b, xs_b, B_COLOR, B_EDGE)):
+        for i, (x, size) in enumerate(zip(xs, shape)):
+            key = (name, i)
+            if key in contract:
+                box(x, size, i, GOOD_FILL if contract[key] else BAD_FILL,
+                    GOOD if contract[key] else BAD, 3)
+            elif key in batched:
+                box(x, size, i, BATCH_COLOR if batched[key] else BAD_FILL,
+                    BATCH_EDGE if batched[key] else BAD, 3)
+            else:
+                box(x, size, i, fill, edge)
+        left = xs[0] if xs else (0 if name == "a" else start_b)
+        mid = (left + xs[-1] + w) / 2 if xs else left + 0.3
+        label = f"<b>{names[0 if name == 'a' else 1]}</b>  {_shape_text(shape)}"
+        fig.add_annotation(x=mid, y=-0.42, text=label, showarrow=False, yanchor="top",
+                           font=dict(size=15, color=edge))
+        if not shape:
+            fig.add_annotation(x=left + 0.3, y=0.5, text="a number", showarrow=False,
+                               font=dict(size=14, color="#64748b"))
+
+    def arc(x0, x1, up, color):
+        y0, peak = (1.0, 1.0 + 0.55 + 0.08 * abs(x1 - x0)) if up else (-0.8, -1.2 - 0.06 * abs(x1 - x0))
+        fig.add_shape(type="path", path=f"M {x0},{y0} C {x0},{peak} {x1},{peak} {x1},{y0}",
+                      line=dict(color=color, width=3))
+
+    for ia, ib, ok in pairing.contract:
+        arc(xs_a[ia] + w / 2, xs_b[ib] + w / 2, True, GOOD if ok else BAD)
+        mid = (xs_a[ia] + xs_b[ib] + w) / 2
+        fig.add_annotation(x=mid, y=1.62 + 0.06 * abs(xs_b[ib] - xs_a[ia]), showarrow=False,
+                           text=(f"{a[ia]} = {b[ib]} ✓ summed" if ok else f"{a[ia]} ≠ {b[ib]} ✗"),
+                           font=dict(size=13, color=GOOD if ok else BAD), bgcolor="white")
+    for ia, ib, ok in pairing.batch:
+        arc(xs_a[ia] + w / 2, xs_b[ib] + w / 2, False, BATCH_EDGE if ok else BAD)
+        mid = (xs_a[ia] + xs_b[ib] + w) / 2
+        fig.add_annotation(x=mid, y=-1.3 - 0.05 * abs(xs_b[ib] - xs_a[ia]), showarrow=False,
+                           text=("batch: broadcast ✓" if ok else f"batch: {a[ia]} vs {b[ib]} ✗"),
+                           font=dict(size=12, color=BATCH_EDGE if ok else BAD), bgcolor="white")
+
+    sym_x = (xs_a[-1] + w if a else 0.6) + sym / 2
+    fig.add_annotation(x=sym_x, y=0.5, text=f"<b>{'@' if pairing.op == 'matmul' else '·'}</b>",
+                       showarrow=False, font=dict(size=26 if pairing.op == "matmul" else 40))
+    fig.add_annotation(x=start_r - sym / 2, y=0.5, text="<b>→</b>", showarrow=False,
+                       font=dict(size=26))
+    end = start_r + 1.2
+    if result is None:
+        fig.add_annotation(x=start_r, y=0.5, text="<b>✗ no result</b>", showarrow=False,
+                           xanchor="left", font=dict(size=20, color=BAD))
+        end = start_r + 2.6
+    else:
+        colors = {"a": (A_COLOR, A_EDGE), "b": (B_COLOR, B_EDGE), "batch": (BATCH_COLOR, BATCH_EDGE)}
+        for k, (origin, size) in enumerate(zip(pairing.result, result)):
+            fill, edge = colors[origin[0]]
+            box(start_r + k * (w + gap), size, k, fill, edge)
+        fig.add_annotation(x=start_r + max(len(result) * (w + gap) - gap, 1.2) / 2, y=-0.42,
+                           text=f"<b>result</b>  {_shape_text(result)}", showarrow=False,
+                           yanchor="top", font=dict(size=15, color="#0f172a"))
+        if not result:
+            fig.add_annotation(x=start_r + 0.3, y=0.5, text="a single number", showarrow=False,
+                               xanchor="left", font=dict(size=16, color="#0f172a"))
+            end = start_r + 2.0
+        else:
+            end = start_r + len(result) * (w + gap) + 0.2
+    top = 2.3 + 0.06 * max([abs(xs_b[ib] - xs_a[ia]) for ia, ib, _ in pairing.contract] or [0])
+    bottom = -1.8 if pairing.batch else -0.8
+    fig.update_xaxes(visible=False, range=[-0.3, max(end, 9)])
+    fig.update_yaxes(visible=False, range=[bottom, top])
+    fig.update_layout(height=height, margin=dict(l=5, r=5, t=5, b=5), font=FONT,
+                      plot_bgcolor="white", showlegend=False)
+    return fig
+
+
+def _shape_text(shape) -> str:
+    from lib.shapes import format_shape
+    return format_shape(tuple(shape))
+
+
+# ---------------------------------------------------------- matmul, cell by cell
+
+LEVELS = [[0.0, "#f1f5f9"], [0.33, "#f1f5f9"], [0.34, "#bfdbfe"], [0.66, "#bfdbfe"],
+          [0.67, "#fbbf24"], [1.0, "#fbbf24"]]                   # idle, row/column, current
+C_LEVELS = [[0.0, "#ffffff"], [0.33, "#ffffff"], [0.34, "#bbf7d0"], [0.66, "#bbf7d0"],
+            [0.67, "#fbbf24"], [1.0, "#fbbf24"]]                 # empty, done, being summed
+
+
+def _frame_data(a, b, steps: list[MatmulStep], upto: int | None, by_cell: bool):
+    """z (highlight levels) and text for A, B, the products strip and C after a step."""
+    n, k = a.shape
+    m = b.shape[1]
+    za, zb = np.zeros((n, k)), np.zeros((k, m))
+    zc, tc = np.zeros((n, m)), np.full((n, m), "", dtype=object)
+    zp, tp = np.zeros((1, k)), np.full((1, k), "", dtype=object)
+    title = "C = A @ B starts empty. Press ▶ Play, or drag the slider."
+    if upto is None:                                   # the last frame: everything done
+        done = steps
+        title = "Done: every cell of C is a row of A · a column of B."
+    else:
+        done = [s for s in steps[:upto + 1] if s.cell_done]
+    for s in done:
+        zc[s.i, s.j], tc[s.i, s.j] = 1, f"{s.running_sum:g}"
+    if upto is not None and upto >= 0:
+        cur = steps[upto]
+        i, j, t = cur.i, cur.j, cur.t
+        za[i, :], zb[:, j] = 1, 1
+        cell = [s for s in steps if s.i == i and s.j == j]
+        shown = cell if by_cell else cell[:t + 1]
+        for s in shown:
+            za[i, s.t], zb[s.t, j] = (2, 2) if (by_cell or s.t == t) else (1, 1)
+            zp[0, s.t], tp[0, s.t] = (2 if (by_cell or s.t == t) else 1), f"{s.a:g}×{_fmt(s.b)}<br>= {s.product:g}"
+        zc[i, j], tc[i, j] = 2, f"{shown[-1].running_sum:g}"
+        terms = " + ".join(f"{s.a:g}×{_fmt(s.b)}" for s in shown)
+        more = " + …" if len(shown) < k else ""
+        title = (f"C[{i}, {j}] = row {i} of A · column {j} of B = {terms}{more} "
+                 f"= <b>{shown[-1].running_sum:g}</b>")
+    return za, zb, zp, tp, zc, tc, title
+
+
+def matmul_animation(a: np.ndarray, b: np.ndarray, by_cell: bool = False,
+                     frame_ms: int = 700, height: int = 560) -> go.Figure:
+    """C = A @ B computed in the browser: one frame per multiply-add (or per cell).
+
+    Row i of A and column j of B light up; their element-wise products appear under A;
+    the running sum lands in C[i, j]. Play/Pause buttons and a slider drive the frames.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    steps = matmul_steps(a, b)
+    n, k = a.shape
+    m = b.shape[1]
+    g = 0.6                                            # gap between blocks, in cells
+    ya, xb = k + g, k + g                              # A sits under B's rows; C right of A
+    yp = ya + n + g                                    # the products strip under A
+
+    def text(vals):
+        return np.vectorize(lambda v: f"{v:g}")(vals)
+
+    common = dict(showscale=False, xgap=3, ygap=3, zmin=0, zmax=2, texttemplate="%{text}",
+                  textfont=dict(size=15), dx=1, dy=1)
+    picks = ([-1] + [s_i for s_i, s in enumerate(steps) if s.cell_done] if by_cell
+             else list(range(-1, len(steps)))) + [None]
+    za, zb, zp, tp, zc, tc, title = _frame_data(a, b, steps, picks[0], by_cell)
+
+    def traces(za, zb, zp, tp, zc, tc):
+        return [
+            go.Heatmap(z=za, text=text(a), x0=0, y0=ya, colorscale=LEVELS, name="A",
+                       hovertemplate="A[%{customdata}]<extra></extra>",
+                       customdata=[[f"{i}, {t}" for t in range(k)] for i in range(n)], **common),
+            go.Heatmap(z=zb, text=text(b), x0=xb, y0=0, colorscale=LEVELS, name="B",
+                       hovertemplate="B[%{customdata}]<extra></extra>",
+                       customdata=[[f"{t}, {j}" for j in range(m)] for t in range(k)], **common),
+            go.Heatmap(z=zp, text=tp, x0=0, y0=yp, colorscale=C_LEVELS, name="products",
+                       hoverinfo="skip", **(common | dict(textfont=dict(size=13)))),
+            go.Heatmap(z=zc, text=tc, x0=xb, y0=ya, colorscale=C_LEVELS, name="C",
+                       hovertemplate="C[%{customdata}]<extra></extra>",
+                       customdata=[[f"{i}, {j}" for j in range(m)] for i in range(n)], **common),
+        ]
+
+    fig = go.Figure(traces(za, zb, zp, tp, zc, tc))
+    frames = []
+    for f, pick in enumerate(picks):
+        *data, frame_title = _frame_data(a, b, steps, pick, by_cell)
+        frames.append(go.Frame(name=str(f), data=traces(*data), traces=[0, 1, 2, 3],
+                               layout=dict(title=dict(text=frame_title))))
+    fig.frames = frames
+
+    labels = [("A", -0.5, ya + n / 2 - 0.5, "right", f"A {_shape_text(a.shape)}"),
+              ("B", xb - 0.6, k / 2 - 0.5, "right", f"B {_shape_text(b.shape)}"),
+              ("C", xb + m - 0.4, ya + n / 2 - 0.5, "left", f"C = A @ B<br>{_shape_text((n, m))}"),
+              ("p", -0.5, yp, "right", "products<br>A[i, t]×B[t, j]")]
+    for _, x, y, anchor, label in labels:
+        fig.add_annotation(x=x, y=y, text=f"<b>{label}</b>", showarrow=False, xanchor=anchor,
+                           font=dict(size=14))
+    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=True,
+                transition=dict(duration=0), mode="immediate")
+    fig.update_layout(
+        title=dict(text=title, x=0.01, font=dict(size=16)), height=height, font=FONT,
+        plot_bgcolor="white", margin=dict(l=10, r=10, t=60, b=10),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.02, xanchor="left",
+                          yanchor="top", pad=dict(r=8, t=8), showactive=False, buttons=[
+                              dict(label="▶ Play", method="animate", args=[None, play]),
+                              dict(label="⏸ Pause", method="animate",
+                                   args=[[None], dict(frame=dict(duration=0, redraw=False),
+                                                      mode="immediate",
+                                                      transition=dict(duration=0))])])],
+        sliders=[dict(active=0, x=0.2, len=0.8, y=-0.02, yanchor="top", pad=dict(t=8),
+                      currentvalue=dict(visible=False), ticklen=2,
+                      steps=[dict(method="animate", label="", args=[[fr.name], dict(
+                          mode="immediate", frame=dict(duration=0, redraw=True),
+                          transition=dict(duration=0))]) for fr in frames])])
+    fig.update_xaxes(visible=False, range=[-3.2, xb + m + 2.6])
+    fig.update_yaxes(visible=False, autorange="reversed")
+    return fig

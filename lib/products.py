@@ -1,0 +1,168 @@
+"""The tensor product done by hand: the book's naive loops and the data behind the
+cell-by-cell matmul animation. NumPy only; no Streamlit here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.shapes import ShapeError, format_shape
+
+
+# ----------------------------------------------------------------- naive loops
+
+def naive_vector_dot(x: np.ndarray, y: np.ndarray) -> float:
+    """Dot of two vectors with one Python loop: the sum of x[i] * y[i]."""
+    if x.ndim != 1 or y.ndim != 1:
+        raise ShapeError(f"naive_vector_dot wants two vectors, got {format_shape(x.shape)} "
+                         f"and {format_shape(y.shape)}")
+    if x.shape[0] != y.shape[0]:
+        raise ShapeError(f"the vectors have {x.shape[0]} and {y.shape[0]} entries: "
+                         "a dot product needs the same number")
+    z = 0.0
+    for i in range(x.shape[0]):
+        z += x[i] * y[i]
+    return z
+
+
+def naive_matrix_vector_dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Matrix (n, k) times vector (k,): one vector dot per row of x -> (n,)."""
+    if x.ndim != 2 or y.ndim != 1:
+        raise ShapeError(f"naive_matrix_vector_dot wants a matrix and a vector, got "
+                         f"{format_shape(x.shape)} and {format_shape(y.shape)}")
+    if x.shape[1] != y.shape[0]:
+        raise ShapeError(f"axis 1 of x ({x.shape[1]}) must equal axis 0 of y ({y.shape[0]})")
+    z = np.zeros(x.shape[0])                       # (n,)
+    for i in range(x.shape[0]):
+        z[i] = naive_vector_dot(x[i, :], y)
+    return z
+
+
+def naive_matrix_dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Matrix (n, k) times matrix (k, m): cell [i, j] is row i of x dot column j of y."""
+    if x.ndim != 2 or y.ndim != 2:
+        raise ShapeError(f"naive_matrix_dot wants two matrices, got {format_shape(x.shape)} "
+                         f"and {format_shape(y.shape)}")
+    if x.shape[1] != y.shape[0]:
+        raise ShapeError(f"axis 1 of x ({x.shape[1]}) must equal axis 0 of y ({y.shape[0]})")
+    z = np.zeros((x.shape[0], y.shape[1]))         # (n, m)
+    for i in range(x.shape[0]):
+        for j in range(y.shape[1]):
+            z[i, j] = naive_vector_dot(x[i, :], y[:, j])
+    return z
+
+
+# --------------------------------------------------------- matmul, step by step
+
+@dataclass(frozen=True)
+class MatmulStep:
+    """One multiply-add of C = A @ B: C[i, j] += A[i, t] * B[t, j]."""
+    i: int                 # row of A, row of C
+    j: int                 # column of B, column of C
+    t: int                 # position along the shared axis (column of A, row of B)
+    a: float               # A[i, t]
+    b: float               # B[t, j]
+    product: float         # a * b
+    running_sum: float     # C[i, j] so far (after adding this product)
+    cell_done: bool        # True on the last term: C[i, j] is now final
+
+
+def matmul_steps(a: np.ndarray, b: np.ndarray) -> list[MatmulStep]:
+    """Every multiply-add of a (n, k) @ (k, m) matmul, in the order the naive loop does them.
+
+    Cells of C are filled row by row; inside a cell, the k products are added one by one.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"the animation multiplies two matrices, got {format_shape(a.shape)} "
+                         f"and {format_shape(b.shape)}")
+    n, k = a.shape
+    k2, m = b.shape
+    if k != k2:
+        raise ShapeError(f"last axis of A ({k}) vs first axis of B ({k2}): they must be equal")
+    steps = []
+    for i in range(n):
+        for j in range(m):
+            total = 0.0
+            for t in range(k):
+                product = float(a[i, t]) * float(b[t, j])
+                total += product
+                steps.append(MatmulStep(i, j, t, float(a[i, t]), float(b[t, j]), product,
+                                        total, t == k - 1))
+    return steps
+
+
+def result_from_steps(steps: list[MatmulStep], n: int, m: int) -> np.ndarray:
+    """Rebuild C from the steps (the final running sum of each cell): a check of the data."""
+    c = np.zeros((n, m))
+    for s in steps:
+        if s.cell_done:
+            c[s.i, s.j] = s.running_sum
+    return c
+
+
+def random_matrix(shape: tuple[int, int], seed: int, low: int = -3, high: int = 5) -> np.ndarray:
+    """Small whole numbers, so a student can check the sums in their head."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(low, high + 1, size=shape).astype(float)
+
+
+# ------------------------------------------------------ which axes a product pairs
+
+@dataclass(frozen=True)
+class Pairing:
+    """The axes a product multiplies together, and where each result axis comes from.
+
+    contract: (axis of a, axis of b, sizes equal?) pairs that are summed over.
+    batch:    (axis of a, axis of b, broadcastable?) pairs that matmul broadcasts.
+    result:   for each result axis, ("a", i), ("b", j) or ("batch", i or None, j or None).
+    """
+    op: str
+    contract: tuple[tuple[int, int, bool], ...]
+    batch: tuple[tuple[int, int, bool], ...]
+    result: tuple[tuple, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(p[2] for p in self.contract + self.batch)
+
+
+def paired_axes(op: str, a: tuple[int, ...], b: tuple[int, ...], axes: int = 1) -> Pairing:
+    """Which axes np.dot ("dot"), np.matmul ("matmul") or np.tensordot ("tensordot") pair.
+
+    Describes the rule even when the sizes disagree (so a figure can draw the red pair);
+    the shape itself comes from lib.shapes. Raises ShapeError only when an axis is missing.
+    """
+    from lib.shapes import tensordot_axes            # local: keeps the import list short
+
+    a, b = tuple(a), tuple(b)
+    if op == "dot":
+        if not a or not b:                            # a scalar only scales the other side
+            other = "b" if not a else "a"
+            return Pairing(op, (), (), tuple((other, i) for i in range(len(b or a))))
+        ia, ib = len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
+        result = tuple(("a", i) for i in range(ia)) + tuple(("b", j) for j in range(len(b)) if j != ib)
+        return Pairing(op, ((ia, ib, a[ia] == b[ib]),), (), result)
+    if op == "tensordot":
+        axes_a, axes_b = tensordot_axes(a, b, axes)
+        contract = tuple((i, j, a[i] == b[j]) for i, j in zip(axes_a, axes_b))
+        result = (tuple(("a", i) for i in range(len(a)) if i not in axes_a)
+                  + tuple(("b", j) for j in range(len(b)) if j not in axes_b))
+        return Pairing(op, contract, (), result)
+    if op == "matmul":
+        if not a or not b:
+            raise ShapeError("@ needs at least one axis on each side")
+        ia, ib = len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
+        na, nb = max(len(a) - 2, 0), max(len(b) - 2, 0)        # batch axes of each
+        batch = tuple((na - r, nb - r, a[na - r] == b[nb - r] or 1 in (a[na - r], b[nb - r]))
+                      for r in range(min(na, nb), 0, -1))
+        result = []
+        for r in range(max(na, nb), 0, -1):                      # batch axes, left to right
+            result.append(("batch", na - r if r <= na else None, nb - r if r <= nb else None))
+        if len(a) >= 2:
+            result.append(("a", len(a) - 2))
+        if len(b) >= 2:
+            result.append(("b", len(b) - 1))
+        return Pairing(op, ((ia, ib, a[ia] == b[ib]),), batch, tuple(result))
+    raise ValueError(f"unknown product {op!r}")
