@@ -9,7 +9,7 @@ Contract (shared by the naive trainer and the Keras quick-start page):
 - To end a run because it blew up, raise `Diverged("a sentence for the student")`
   from the iterator; the run's status becomes "diverged" and keeps the sentence.
 - Nothing runs between calls: `pull(budget_s)` advances the iterator until the
-  time budget is used (at least one event) and returns the new events; `step()`
+  time budget is used (and at least one batch has run) and returns the new events; `step()`
   advances to the next BatchEvent only. So pause, resume, stop and reset are exact
   and no thread is needed. The page calls `pull` from a `st.fragment(run_every=...)`.
 
@@ -111,7 +111,7 @@ class LiveRun:
 
     # ---------------------------------------------------------------- work
     def pull(self, budget_s: float = 0.3) -> list[Any]:
-        """If running: advance until budget_s seconds are used (at least one event)."""
+        """If running: advance until budget_s seconds are used and at least one batch ran."""
         if self.status != "running":
             return []
         now = self.clock()
@@ -135,6 +135,7 @@ class LiveRun:
         if not self._lock.acquire(blocking=False):
             return []                # another script run is already pulling: skip
         events: list[Any] = []
+        batches = 0
         start = self.clock()
         try:
             if self._iterator is None:
@@ -151,11 +152,18 @@ class LiveRun:
                     self.status = "diverged"
                     self.message = str(exc)
                     break
+                except Exception as exc:   # a bug, not a lesson: end the run, let it surface
+                    self._iterator = None
+                    self.status = "stopped"
+                    self.message = f"Training stopped by an error: {exc!r}"
+                    raise
                 self._record(event)
                 events.append(event)
                 if until_batch and isinstance(event, BatchEvent):
                     break
-                if not until_batch and self.clock() - start >= budget_s:
+                if isinstance(event, BatchEvent):
+                    batches += 1
+                if not until_batch and batches and self.clock() - start >= budget_s:
                     break
         finally:
             self.busy_s += self.clock() - start

@@ -22,8 +22,12 @@ Contract
 """
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import math
+import textwrap
+import threading
 import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, Iterator, Protocol
@@ -36,6 +40,7 @@ INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE = 28 * 28, 512, 10
 FLOPS_PER_SAMPLE = 6 * (INPUT_SIZE * HIDDEN_SIZE + HIDDEN_SIZE * OUTPUT_SIZE)  # fwd 2x + bwd 4x ≈ 2.44 M
 N_FIXED_DIGITS = 16
 TRAIN_ACC_SUBSET = 10_000        # train accuracy is measured on at most this many training images
+PREWARM_THREAD = "prewarm-tensorflow"   # the name streamlit_app.py gives its import thread
 DIVERGED_LOSS = 1e6              # a mean crossentropy this large means the logits have blown up
 
 INITS = {
@@ -60,13 +65,49 @@ class EngineSpec:
     label: str
     builder: str | Callable[["TrainConfig", list[np.ndarray]], Engine]
     blurb: str = ""
+    source: tuple[str, ...] = ()    # "module:qualname" of the code the page shows for this engine
 
     def build(self, config: "TrainConfig", initial_weights: list[np.ndarray]) -> Engine:
+        wait_for_tensorflow_prewarm()
         builder = self.builder
         if isinstance(builder, str):
             module, _, attr = builder.partition(":")
             builder = getattr(importlib.import_module(module), attr)
         return builder(config, initial_weights)
+
+    def source_code(self) -> str:
+        """The source of this engine's `source` entries (read from disk, nothing imported)."""
+        return "\n\n".join(source_of(entry) for entry in self.source)
+
+
+def source_of(entry: str) -> str:
+    """Source text of "module:Name" or "module:Class.method", read from the module's file
+    without importing it (so showing lib/naive.py's code does not import TensorFlow).
+    It is the text of the very definitions that run."""
+    module, _, qualname = entry.partition(":")
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ValueError(f"no module {module!r}")
+    text = open(spec.origin, encoding="utf-8").read()
+    nodes = ast.parse(text).body
+    node = None
+    for name in qualname.split("."):
+        node = next((n for n in nodes if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+                     and n.name == name), None)
+        if node is None:
+            raise ValueError(f"no {qualname!r} in {module}")
+        nodes = node.body
+    segment = ast.get_source_segment(text, node, padded=True)
+    return textwrap.dedent(segment)
+
+
+def wait_for_tensorflow_prewarm(timeout: float = 120.0) -> None:
+    """Wait for the router's background `import tensorflow` (thread "prewarm-tensorflow")
+    to finish. Importing keras while another thread is half-way through importing
+    TensorFlow breaks both imports (a partly initialised module), so we never race it."""
+    for thread in threading.enumerate():
+        if thread.name == PREWARM_THREAD and thread is not threading.current_thread():
+            thread.join(timeout)
 
 
 ENGINES: dict[str, EngineSpec] = {}
@@ -78,13 +119,17 @@ def register_engine(spec: EngineSpec) -> None:
 
 register_engine(EngineSpec(
     "eager", "eager (the book's code as written)", "lib.naive:build_eager_engine",
-    "one_training_step runs op by op in Python, exactly as printed"))
+    "one_training_step runs op by op in Python, exactly as printed",
+    ("lib.naive:TapeEngine", "lib.naive:build_eager_engine")))
 register_engine(EngineSpec(
     "compiled", "compiled (same step in tf.function)", "lib.naive:build_compiled_engine",
-    "the same one_training_step traced once into a TensorFlow graph; each batch is one call"))
+    "the same one_training_step traced once into a TensorFlow graph; each batch is one call",
+    ("lib.naive:TapeEngine", "lib.naive:build_compiled_engine")))
 register_engine(EngineSpec(
     "numpy", "numpy (forward and backward by hand)", "lib.numpy_engine:build_engine",
-    "no autodiff: the chain rule written out in NumPy; same gradients as the tape, fastest on a CPU"))
+    "no autodiff: the chain rule written out in NumPy; same gradients as the tape, fastest on a CPU",
+    ("lib.numpy_engine:forward", "lib.numpy_engine:log_softmax",
+     "lib.numpy_engine:loss_and_gradients", "lib.numpy_engine:sgd_update")))
 
 
 @dataclass(frozen=True)
@@ -263,6 +308,7 @@ class Trainer:
 
     def events(self) -> Iterator[BatchEvent | EpochEvent]:
         """The book's fit() loop, with a `yield` after every batch and every epoch."""
+        wait_for_tensorflow_prewarm()
         from lib.naive import BatchGenerator      # pure Python, but lives with the book's code
 
         config, data = self.config, self.data

@@ -48,12 +48,13 @@ def test_nothing_runs_until_started():
     assert log == [] and run.batches == []
 
 
-def test_pull_respects_the_time_budget_and_returns_at_least_one_event():
+def test_pull_respects_the_time_budget_and_runs_at_least_one_batch():
     run = LiveRun(fake_events(epochs=5, batches=10), total_steps=50, clock=FakeClock(0.1))
     run.start()
     events = run.pull(budget_s=0.25)     # each clock reading advances 0.1 s
-    assert 1 <= len(events) <= 3
-    assert run.pull(budget_s=0.0) and len(run.pull(budget_s=0.0)) == 1
+    assert 2 <= len(events) <= 4
+    assert isinstance(events[0], EpochEvent) and isinstance(events[1], BatchEvent)
+    assert [type(e) for e in run.pull(budget_s=0.0)] == [BatchEvent]
 
 
 def test_full_run_ends_done_with_all_events_recorded():

@@ -1,0 +1,150 @@
+"""The Train the naive network page under AppTest. AppTest does not tick run_every:
+each at.run() runs the live fragment once, which pulls one ~0.3 s burst of batches."""
+from __future__ import annotations
+
+import pytest
+
+from tests.app.helpers import open_app, plotly_specs
+
+
+@pytest.fixture
+def at():
+    app = open_app("pages/train_naive.py")
+    assert not app.exception, app.exception
+    # keep runs short on 2 cores: 1,000 digits (8 batches of 128) for 2 epochs
+    app.select_slider(key="naive_size").set_value(1000)
+    app.number_input(key="naive_epochs").set_value(2).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def run_of(at):
+    return at.session_state["naive_state"]["run"]
+
+
+def chart(at, title):
+    return next(s for s in plotly_specs(at) if (s["layout"].get("title") or {}).get("text") == title)
+
+
+def loss_points(at) -> int:
+    traces = chart(at, "Loss")["data"]
+    return sum(len(t["y"]) for t in traces if t.get("name") == "per batch")
+
+
+def grid_captions(at):
+    grid = next(s for s in plotly_specs(at) if s["data"] and s["data"][0]["type"] == "heatmap"
+                and len(s["layout"].get("annotations", [])) == 16)
+    return [(a["text"], a["font"]["color"]) for a in grid["layout"]["annotations"]]
+
+
+def click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+
+
+def test_page_opens_idle_with_the_books_code_and_controls(at):
+    assert run_of(at).status == "idle"
+    assert at.button(key="naive_start").disabled is False
+    assert at.button(key="naive_pause").disabled is True
+    code = "\n".join(c.value for c in at.code)
+    for name in ("class NaiveDense", "class BatchGenerator", "def one_training_step",
+                 "tf.GradientTape()", "w.assign(w - g * learning_rate)", "yield BatchEvent"):
+        assert name in code
+    assert loss_points(at) == 0
+    assert all(color == "#94a3b8" for _, color in grid_captions(at))       # grey: no guesses yet
+
+
+def test_start_then_bursts_grow_the_loss_curve_and_colour_the_digits(at):
+    click(at, "naive_start")
+    run = run_of(at)
+    assert run.status in ("running", "done")
+    first = loss_points(at)
+    assert first >= 1
+    for _ in range(6):
+        if run.status != "running":
+            break
+        at.run()
+        assert not at.exception
+    assert loss_points(at) > first or run.status == "done"
+    assert run.latest_epoch is not None and run.latest_epoch.epoch >= 1
+    colors = {color for _, color in grid_captions(at)}
+    assert colors <= {"#16a34a", "#dc2626"} and colors
+    assert any("%" in text for text, _ in grid_captions(at))
+    assert chart(at, "Accuracy")["data"][1]["name"] == "test"
+
+
+def test_pause_stops_progress_and_resume_goes_on(at):
+    at.select_slider(key="naive_size").set_value(4000)
+    at.number_input(key="naive_epochs").set_value(10).run()
+    click(at, "naive_start")
+    click(at, "naive_pause")
+    run = run_of(at)
+    assert run.status == "paused"
+    done = run.steps_done
+    at.run()
+    at.run()
+    assert run.steps_done == done
+    assert at.button(key="naive_start").label.endswith("Resume")
+    click(at, "naive_start")
+    assert run.status in ("running", "done") and run.steps_done > done
+
+
+def test_step_one_batch_advances_exactly_one(at):
+    click(at, "naive_step")
+    run = run_of(at)
+    assert run.status == "paused" and run.steps_done == 1
+    click(at, "naive_step")
+    assert run.steps_done == 2 and loss_points(at) == 2
+
+
+def test_reset_clears_the_run(at):
+    click(at, "naive_step")
+    click(at, "naive_reset")
+    run = run_of(at)
+    assert run.status == "idle" and run.steps_done == 0 and not run.epochs
+    assert loss_points(at) == 0
+
+
+def test_leaving_the_page_pauses_and_coming_back_shows_the_run(at):
+    at.select_slider(key="naive_size").set_value(4000)
+    at.number_input(key="naive_epochs").set_value(10).run()
+    click(at, "naive_start")
+    run = run_of(at)
+    done = run.steps_done
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/train_naive.py").run()
+    assert not at.exception
+    assert run_of(at) is run and run.status == "paused" and run.steps_done == done
+    assert any("paused while you were on another page" in i.value for i in at.info)
+    assert at.number_input(key="naive_epochs").value == 10          # settings came back too
+
+
+def test_presets_and_changed_settings(at):
+    at.selectbox(key="naive_preset").set_value("faster: lr 0.1").run()
+    assert at.select_slider(key="naive_lr").value == 0.1
+    click(at, "naive_step")
+    at.select_slider(key="naive_lr").set_value(0.3).run()
+    assert any("differ from this run" in c.value for c in at.caption)
+    click(at, "naive_reset")
+    assert at.session_state["naive_state"]["config"].learning_rate == 0.3
+
+
+def test_a_huge_learning_rate_shows_diverged_not_a_crash(at):
+    at.select_slider(key="naive_lr").set_value(1e6).run()
+    click(at, "naive_start")
+    run = run_of(at)
+    for _ in range(5):
+        if run.status != "running":
+            break
+        at.run()
+    assert not at.exception
+    assert run.status == "diverged"
+    assert any("learning rate" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("engine", ["eager", "numpy"])
+def test_every_engine_trains_on_the_page(at, engine):
+    at.selectbox(key="naive_engine").set_value(engine).run()
+    click(at, "naive_step")
+    assert run_of(at).steps_done == 1
+    assert engine in at.session_state["naive_state"]["config"].engine
