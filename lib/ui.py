@@ -167,5 +167,104 @@ def shape_pair_inputs(key: str, presets: dict[str, tuple[str, str]],
 # ---- reshape helpers ----
 
 # ---- training helpers ----
+# The live-training panel shared by "Train the naive network" and "A first neural network".
+# A LiveRun (lib/live.py) sits in st.session_state; a fragment ticking every ~0.4 s pulls a
+# ~0.3 s burst of batches and redraws with fixed keys. The fragment only ticks while the
+# run is running; any status change reruns the whole page so the interval follows.
+
+LIVE_EVERY_S = 0.4
+LIVE_BUDGET_S = 0.3
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def live_status_line(run) -> str:
+    """One sentence: where the run is (batch, epoch) and how fast it goes."""
+    last = run.batches[-1] if run.batches else None
+    total = run.total_steps or 0
+    where = "not started"
+    if last is not None:
+        epochs = max(1, total // max(last.batches_per_epoch, 1))
+        where = (f"batch {last.step:,} of {total:,} · epoch {last.epoch} of {epochs} "
+                 f"(batch {last.batch}/{last.batches_per_epoch})")
+    icon = {"idle": "⚪", "running": "🟢", "paused": "⏸️", "done": "✅", "stopped": "⏹️",
+            "diverged": "💥"}[run.status]
+    speed = run.samples_per_s()
+    parts = [f"{icon} **{run.status}** · {where}"]
+    if speed:
+        parts.append(f"{speed:,.0f} samples/s")
+    if run.status in ("running", "paused") and run.eta_s is not None:
+        parts.append(f"ETA {_clock(run.eta_s)}")
+    return " · ".join(parts)
+
+
+def live_was_away(run, marker: str) -> bool:
+    """Call at the top of a training page, before its widgets. Streamlit forgets the
+    state of widgets that another page's run did not draw, so a missing `marker` (the key
+    of a widget this page always draws) means the student left and came back: a running
+    run is paused (nothing ran meanwhile anyway) and True is returned."""
+    if marker in st.session_state or run is None:
+        return False
+    if run.status == "running":
+        run.pause()
+        return True
+    return False
+
+
+def live_controls(run, key: str) -> None:
+    """Start/Resume · Pause · Step one batch · Stop · Reset, always in the same places."""
+    status = run.status
+    cols = st.columns(5)
+    first = "▶️ Resume" if status == "paused" else ("🔁 Start again" if status in
+                                                    ("done", "stopped", "diverged") else "▶️ Start")
+    if cols[0].button(first, key=f"{key}_start", type="primary", width="stretch",
+                      disabled=status == "running"):
+        run.resume() if status == "paused" else run.start()
+    if cols[1].button("⏸️ Pause", key=f"{key}_pause", width="stretch",
+                      disabled=status != "running"):
+        run.pause()
+    if cols[2].button("⏭️ Step one batch", key=f"{key}_step", width="stretch",
+                      disabled=status in ("done", "stopped", "diverged")):
+        with st.spinner("One batch…"):
+            run.step()
+    if cols[3].button("⏹️ Stop", key=f"{key}_stop", width="stretch",
+                      disabled=status not in ("running", "paused")):
+        run.stop()
+    if cols[4].button("🔄 Reset", key=f"{key}_reset", width="stretch",
+                      disabled=status == "idle"):
+        run.reset()
+
+
+def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
+               budget_s: float = LIVE_BUDGET_S) -> None:
+    """Controls, progress bar with ETA, then `draw(run)`, inside a fragment that pulls a
+    burst of work on every tick while the run is running."""
+    interval = every if run.status == "running" else None
+
+    @st.fragment(run_every=interval)
+    def _panel() -> None:
+        before = run.status
+        live_controls(run, key)
+        if run.status != before or (run.status == "running") != (interval is not None):
+            st.rerun(scope="app")        # the tick interval must follow the new status
+        if run.status == "running":
+            if run.steps_done == 0:
+                with st.spinner("Building the model (the first batch also traces the graph)…"):
+                    run.pull(budget_s)
+            else:
+                run.pull(budget_s)
+            if run.status != "running":
+                st.rerun(scope="app")    # finished (done / diverged): stop ticking
+        st.progress(run.progress, text=live_status_line(run))
+        if run.status == "diverged":
+            st.error(run.message, icon="💥")
+        draw(run)
+
+    _panel()
 
 # ---- look-inside helpers ----
