@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.figures_inside import confusion_matrix
 from lib.live import BatchEvent, Diverged, EpochEvent
 
 EPOCHS = 5
@@ -29,8 +30,8 @@ import keras
 from keras import layers
 
 model = keras.Sequential([
-    layers.Dense(512, activation="relu"),     # (batch, 784) -> (batch, 512)
-    layers.Dense(10, activation="softmax"),   # (batch, 512) -> (batch, 10)
+    layers.Dense(512, activation="relu"),    # -> (batch, 512)
+    layers.Dense(10, activation="softmax"),  # -> (batch, 10)
 ])'''
 
 COMPILE_CODE = '''\
@@ -39,9 +40,9 @@ model.compile(optimizer="adam",
               metrics=["accuracy"])'''
 
 PREPARE_CODE = '''\
-train_images = train_images.reshape((60000, 28 * 28))   # (60000, 28, 28) -> (60000, 784)
+train_images = train_images.reshape(({n_train}, 28 * 28))   # ({n_train}, 28, 28) -> ({n_train}, 784)
 train_images = train_images.astype("float32") / 255     # uint8 0..255 -> float32 0..1
-test_images = test_images.reshape((10000, 28 * 28))
+test_images = test_images.reshape(({n_test}, 28 * 28))      # ({n_test}, 28, 28) -> ({n_test}, 784)
 test_images = test_images.astype("float32") / 255'''
 
 FIT_CODE = '''\
@@ -113,13 +114,6 @@ def crossentropy(probs: np.ndarray, labels: np.ndarray) -> float:
     """Mean sparse categorical crossentropy of probabilities (clipped like Keras's)."""
     p = probs[np.arange(len(labels)), labels]
     return float(-np.log(np.clip(p, 1e-7, 1 - 1e-7)).mean())
-
-
-def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 10) -> np.ndarray:
-    """(classes, classes) counts: row = true digit, column = predicted digit."""
-    cm = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(cm, (np.asarray(labels, np.int64), np.asarray(predicted, np.int64)), 1)
-    return cm
 
 
 def test_report(probs: np.ndarray, labels: np.ndarray) -> dict:
@@ -262,6 +256,36 @@ def quickstart_events(model, train_images, train_labels, test_images, test_label
 
 def total_steps(train_size: int, epochs: int = EPOCHS, batch_size: int = BATCH_SIZE) -> int:
     return epochs * math.ceil(train_size / batch_size)
+
+
+class QuickStart:
+    """One quick-start run: `events()` builds a fresh model (same seed, same start) and
+    trains it; `model` is the live model (None before the first pull), for the page's
+    predict / evaluate / look-inside panels. Drive with `LiveRun(qs.events, qs.total_steps)`."""
+
+    def __init__(self, train_images, train_labels, test_images, test_labels,
+                 epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = 0):
+        if not 1 <= int(epochs) <= 50:
+            raise ValueError("epochs must be between 1 and 50")
+        if not 1 <= int(batch_size) <= 8192:
+            raise ValueError("batch_size must be between 1 and 8192")
+        self.train_images, self.train_labels = train_images, train_labels   # (n, 784), (n,)
+        self.test_images, self.test_labels = test_images, test_labels       # (m, 784), (m,)
+        self.epochs, self.batch_size, self.seed = int(epochs), int(batch_size), int(seed)
+        self.total_steps = total_steps(len(train_images), self.epochs, self.batch_size)
+        self.model = None
+        self.initial_W1 = None
+
+    def events(self):
+        self.model = build_model(self.seed)
+        self.initial_W1 = first_layer_weights(self.model)
+        yield from quickstart_events(self.model, self.train_images, self.train_labels,
+                                     self.test_images, self.test_labels, self.epochs,
+                                     self.batch_size, self.seed)
+
+    def predict(self, images) -> np.ndarray:
+        """(n, 784) -> (n, 10) with the model as it is now."""
+        return predict_probs(self.model, np.asarray(images, dtype=np.float32))
 
 
 def progress_line(last: BatchEvent, epoch_seconds: float, epochs: int, width: int = 20) -> str:

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from lib.data import load_mnist
-from lib.keras_quickstart import (build_model, confusion_matrix, fit_log, layer_table, make_callback,
+from lib.figures_inside import confusion_matrix
+from lib.keras_quickstart import (build_model, fit_log, layer_table, make_callback,
                                   prepare_images, quickstart_events, total_steps)
 from lib.live import BatchEvent, EpochEvent, LiveRun
 
@@ -110,3 +111,12 @@ def test_live_run_pulls_it_and_keras_learns(data):
 def test_confusion_matrix_counts():
     cm = confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2])
     assert cm.shape == (10, 10) and cm.sum() == 4 and cm[1, 2] == 1 and np.trace(cm) == 3
+
+
+def test_importing_the_page_modules_does_not_import_tensorflow():
+    import subprocess
+    import sys
+    code = ("import sys; import lib.keras_quickstart, lib.figures_inside, lib.digit_draw, "
+            "lib.numpy_engine; print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

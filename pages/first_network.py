@@ -1,0 +1,183 @@
+"""A first neural network: the book's Keras quick start, run live, then opened up."""
+from __future__ import annotations
+
+import inspect
+
+import streamlit as st
+
+from lib import keras_quickstart as kq
+from lib import ui
+from lib.figures import digit_heatmap
+from lib.figures_inside import accuracy_curves, flat_row_figure, prediction_vectors_figure
+from lib.figures_training import format_prediction_vector, loss_figure
+from lib.live import LiveRun
+from lib.training import prepare_data
+
+STATE = "qs_state"        # {"settings": (epochs, batch_size, seed), "qs": QuickStart, "run": LiveRun, "eval": ...}
+NAIVE_STATE = "naive_state"
+
+ui.page_intro(
+    "🚀 A first neural network",
+    "The chapter opens with Keras doing all the work: a two-layer network learns to read "
+    "handwritten digits in a few lines. Each card below is one of those lines; press **Start** "
+    "and watch `fit` run, then look inside what it learned.")
+
+dataset = ui.get_dataset()
+data = prepare_data(dataset)                 # (n, 784) float32 in [0, 1], shared by every session
+n_train, n_test = len(data.train_images), len(data.test_images)
+state = st.session_state.get(STATE)
+if ui.live_was_away(state and state["run"], "qs_epochs"):
+    st.info("Training paused while you were on another page. Press **Resume** to go on.", icon="⏸️")
+
+st.header("1 · The model")
+left, right = st.columns([3, 2])
+with left:
+    ui.code_panel(kq.MODEL_CODE)
+with right:
+    rows = kq.layer_table()
+    st.table({"layer": [r.name for r in rows],
+              "output shape": [str(r.output_shape) for r in rows],
+              "parameters": [f"{r.params:,}" for r in rows],
+              "where they come from": [r.formula for r in rows]}, border="horizontal")
+    st.markdown(f"**{sum(r.params for r in rows):,}** numbers to learn. `None` is the batch "
+                "axis: any number of digits at once.")
+
+st.header("2 · Compile")
+left, right = st.columns([3, 2])
+with left:
+    ui.code_panel(kq.COMPILE_CODE)
+with right:
+    st.markdown("- **optimizer** `adam`: how each weight moves after a batch\n"
+                "- **loss** `sparse_categorical_crossentropy`: how wrong the 10 probabilities "
+                "are, given the label as a plain integer\n"
+                "- **metrics** `accuracy`: the share of digits whose top probability is right")
+
+st.header("3 · Prepare the images")
+ui.code_panel(kq.PREPARE_CODE.format(n_train=n_train, n_test=n_test))
+index = st.slider("Which training digit", 0, 99, 0, key="qs_digit")
+before, after = st.columns([1, 2])
+with before:
+    ui.shape_badge("before: train_images[i]", dataset.train_images[index].shape,
+                   help="uint8, 0 (paper) to 255 (ink)")
+    ui.plotly(digit_heatmap(dataset.train_images[index], show_values=False, height=300),
+              key="qs_before")
+with after:
+    ui.shape_badge("after: train_images[i]", data.train_images[index].shape,
+                   help="float32, 0.0 to 1.0")
+    ui.plotly(flat_row_figure(data.train_images[index]), key="qs_after")
+    st.markdown(f"The 28 rows are laid end to end: one digit becomes one row of 784 numbers, "
+                f"and all {n_train:,} become a `({n_train:,}, 784)` matrix. Dividing by 255 "
+                "turns bytes into values between 0 and 1, which the network trains better on.")
+
+st.header("4 · Fit, live")
+ui.code_panel(kq.FIT_CODE.format(epochs=st.session_state.get("qs_epochs", kq.EPOCHS),
+                                 batch_size=st.session_state.get("qs_batch", kq.BATCH_SIZE)))
+row = st.columns(3)
+row[0].number_input("epochs", 1, 20, kq.EPOCHS, key="qs_epochs")
+row[1].select_slider("batch_size", [32, 64, 128, 256, 512], kq.BATCH_SIZE, key="qs_batch")
+row[2].number_input("seed (initial weights, shuffling)", 0, 9999, 0, key="qs_seed")
+settings = (int(st.session_state.qs_epochs), int(st.session_state.qs_batch),
+            int(st.session_state.qs_seed))
+if state is None or (state["run"].status == "idle" and state["settings"] != settings):
+    qs = kq.QuickStart(data.train_images, data.train_labels, data.test_images, data.test_labels,
+                       *settings)
+    state = st.session_state[STATE] = {"settings": settings, "qs": qs, "eval": None,
+                                       "run": LiveRun(qs.events, qs.total_steps)}
+elif state["settings"] != settings:
+    st.caption("⚙️ These settings differ from this run's. Press **Reset** to use them.")
+qs, run = state["qs"], state["run"]
+with st.expander("How this page runs `fit` so you can pause it"):
+    st.markdown("`fit` would run every batch in one go. Here a Keras callback turns each batch "
+                "and epoch into an event; the page calls `train_on_batch` one batch at a time and "
+                "calls the same callback hooks `fit` would, so **Pause** stops between two batches.")
+    ui.code_panel(inspect.getsource(kq.quickstart_events))
+
+
+def draw(run) -> None:
+    st.code(kq.fit_log(run.batches, qs.epochs) or "Epoch 1/…  (press Start)", language="text")
+    bpe = run.batches[0].batches_per_epoch if run.batches else 1
+    trained = [e for e in run.epochs if e.epoch >= 1]
+    left, right = st.columns(2)
+    with left:
+        ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches], bpe,
+                              qs.epochs, [e.epoch for e in trained], [e.mean_loss for e in trained]),
+                  key="qs_loss_chart")
+    with right:
+        ui.plotly(accuracy_curves([b.step for b in run.batches], [b.accuracy for b in run.batches],
+                                  bpe, qs.epochs, [e.epoch for e in run.epochs],
+                                  [e.train_acc for e in run.epochs], [e.test_acc for e in run.epochs]),
+                  key="qs_accuracy_chart")
+
+
+ui.live_panel(run, "qs", draw)
+
+st.header("5 · Predict")
+ui.code_panel(kq.PREDICT_CODE)
+
+
+def predict_card() -> None:
+    latest = run.latest_epoch
+    if latest is None:
+        st.info("Start training: the predictions of the untrained model appear first.", icon="🔮")
+        return
+    when = "before training" if latest.epoch == 0 else f"after epoch {latest.epoch}"
+    probs = latest.predictions                                         # (10, 10)
+    ui.plotly(prediction_vectors_figure(dataset.test_images[:10], dataset.test_labels[:10], probs),
+              key="qs_predictions")
+    st.code(f"predictions[0]            # (10,), {when}\n{format_prediction_vector(probs[0])}\n"
+            f"predictions[0].argmax()   # {int(probs[0].argmax())}\n"
+            f"test_labels[0]            # {int(dataset.test_labels[0])}", language="python")
+    st.caption("Each bar chart is one prediction vector: ten probabilities that add up to 1. "
+               "The tallest bar is the answer, written in bold above the digit with the true "
+               "label in brackets: green when they match, red when not.")
+
+
+ui.live_view(run, predict_card)
+
+st.header("6 · Evaluate")
+ui.code_panel(kq.EVALUATE_CODE)
+if qs.model is not None and run.status in ("done", "stopped", "paused"):
+    if state["eval"] is None or state["eval"][0] != run.steps_done:
+        if run.status != "paused" or st.button("🧪 Evaluate the model as it is now", key="qs_eval"):
+            state["eval"] = (run.steps_done, *kq.evaluate(qs.model, data.test_images,
+                                                          data.test_labels))
+if state["eval"] is not None and qs.model is not None:
+    _, test_loss, test_acc = state["eval"]
+    last = run.epochs[-1] if run.epochs and run.epochs[-1].train_acc is not None else None
+    cols = st.columns(3)
+    cols[0].metric("test_loss", f"{test_loss:.4f}")
+    cols[1].metric("test_acc", f"{test_acc:.4f}")
+    if last is not None:
+        cols[2].metric("train accuracy (last epoch)", f"{last.train_acc:.4f}")
+        gap = last.train_acc - test_acc
+        st.markdown(f"On digits it trained on the model scores **{last.train_acc:.1%}**, on "
+                    f"{n_test:,} digits it never saw **{test_acc:.1%}**. "
+                    + ("That gap is **overfitting**: the model does a little better on what it "
+                       "has memorised than on new data, as the book notes (about 98.9% vs 97.8% "
+                       "on full MNIST)." if gap > 0 else "No gap yet: with this little training "
+                       "the model has not started to memorise its training digits."))
+else:
+    st.info("The test-set result appears when training finishes (or press Pause to evaluate "
+            "the model as it is).", icon="🧪")
+
+st.header("7 · Keras + Adam vs the naive network")
+naive = st.session_state.get(NAIVE_STATE)
+if naive is not None and naive["run"].batches and run.batches:
+    nb = naive["run"].batches
+    ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches],
+                          run.batches[0].batches_per_epoch, max(qs.epochs, naive["config"].epochs),
+                          other=(f"naive, SGD lr {naive['config'].learning_rate:g} (smoothed)",
+                                 [b.step for b in nb], [b.loss for b in nb],
+                                 nb[0].batches_per_epoch)), key="qs_vs_naive")
+    st.markdown("The same 784-512-10 network on the same digits. Adam adapts the step size of "
+                "every weight; the book's naive SGD uses one fixed learning rate, so with the "
+                "book's 1e-3 it barely moves.")
+else:
+    st.info("Train both this model and the one on the naive page in this session to see their "
+            "loss curves on one chart.", icon="⚖️")
+    ui.nav_link("pages/train_naive.py", "Train the naive network", "🏋️")
+
+st.header("8 · Look inside")
+ui.look_inside(run, "qs", lambda: kq.first_layer_weights(qs.model) if qs.model else None,
+               dataset.test_images, dataset.test_labels,
+               qs.predict if qs.model is not None else None, W1_start=qs.initial_W1)

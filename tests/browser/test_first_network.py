@@ -1,0 +1,51 @@
+"""A first neural network in a real browser: train one epoch, predict, evaluate, draw."""
+from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+
+
+def test_quick_start_trains_predicts_evaluates_and_the_canvas_loads(page, app_url):
+    open_app_page(page, app_url, "")                 # register st.navigation first
+    page.set_viewport_size({"width": 1400, "height": 7000})
+    open_app_page(page, app_url, "first_network")
+    assert page.get_by_text("401,920").count() >= 1 and page.get_by_text("5,130").count() >= 1
+
+    epochs = page.locator('input[aria-label="epochs"]')
+    epochs.fill("2")
+    epochs.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="▶️ Start").click()
+    # the Keras-like log reaches the last batch of epoch 2, then evaluate's result appears
+    page.get_by_text("Epoch 2/2").first.wait_for(timeout=120_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="test_acc").first.wait_for(
+        timeout=120_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    log = page.locator('[data-testid="stCode"]').filter(has_text="Epoch 1/2").first.inner_text()
+    assert "32/32" in log and "accuracy:" in log
+    acc = page.locator('[data-testid="stMetric"]').filter(has_text="test_acc").first
+    value = float(acc.locator('[data-testid="stMetricValue"]').inner_text())
+    assert value > 0.85                                # two epochs of Adam on 4,000 digits
+    assert page.get_by_text("predictions[0].argmax()").count() >= 1
+    page.locator(".js-plotly-plot").nth(5).wait_for(state="visible")
+    screenshot(page, "first_network")
+
+    page.get_by_role("tab", name="🧮 Confusion matrix").click()
+    wait_idle(page)
+    assert page.get_by_text("read as").count() >= 1
+    screenshot(page, "first_network_confusion")
+
+    page.get_by_role("tab", name="✏️ Draw a digit").click()
+    wait_idle(page)
+    canvas = page.locator("canvas").filter(visible=True).last
+    canvas.wait_for(state="visible", timeout=30_000)
+    box = canvas.bounding_box()
+    assert box["width"] >= 250 and box["height"] >= 250
+    # draw a "1": one vertical stroke; the network's answer appears
+    page.mouse.move(box["x"] + 140, box["y"] + 50)
+    page.mouse.down()
+    for step in range(1, 19):
+        page.mouse.move(box["x"] + 140, box["y"] + 50 + 10 * step)
+    page.mouse.up()
+    page.get_by_text("The network says").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    screenshot(page, "first_network_draw")
