@@ -185,7 +185,8 @@ def broadcast_steps(a: Shape, b: Shape, names: tuple[str, str] = ("x", "y"),
         "Write the shapes one above the other, lined up on the right: "
         "NumPy compares the last axes first.",
         (a, b), (a, b),
-        f"# {names[0].ljust(tag)} {line_a}\n# {names[1].ljust(tag)} {line_b}"))
+        f"# {(names[0] + '.shape').ljust(tag + 6)} {line_a}\n"
+        f"# {(names[1] + '.shape').ljust(tag + 6)} {line_b}"))
 
     for i, name in enumerate(names):                         # 1. expand_dims
         while len(shapes[i]) < rank:
