@@ -1,0 +1,217 @@
+"""Element-wise operations the slow way: the book's naive loops, written correctly.
+
+Each naive function works on rank-1 and rank-2 tensors, never changes its inputs,
+and returns a new array, so it can be compared value for value with its NumPy
+one-liner (`np.maximum(x, 0.)`, `x + y`). Also the memory arithmetic of
+broadcasting (what `np.tile` copies versus what `np.broadcast_to` shares).
+Pure NumPy: no Streamlit here.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lib.shapes import Shape, broadcast_shape, format_shape
+
+
+def _check_rank(x: np.ndarray) -> None:
+    if x.ndim not in (1, 2):
+        raise ValueError(f"expected a vector or a matrix (rank 1 or 2), got rank {x.ndim}")
+
+
+def _check_same_shape(x: np.ndarray, y: np.ndarray) -> None:
+    _check_rank(x)
+    if x.shape != y.shape:
+        raise ValueError(f"naive_add needs equal shapes, got {x.shape} and {y.shape}")
+
+
+def naive_relu(x):
+    """relu, one element at a time."""
+    x = np.asarray(x)
+    _check_rank(x)              # a vector or a matrix
+    x = x.copy()                # leave the caller's x alone
+    if x.ndim == 1:
+        for i in range(x.shape[0]):
+            x[i] = max(x[i], 0)
+    else:
+        for i in range(x.shape[0]):
+            for j in range(x.shape[1]):
+                x[i, j] = max(x[i, j], 0)
+    return x
+
+
+def naive_add(x, y):
+    """x + y, one element at a time."""
+    x, y = np.asarray(x), np.asarray(y)
+    _check_same_shape(x, y)     # same vector or matrix shape
+    x = x.copy()                # leave the caller's x alone
+    if x.ndim == 1:
+        for i in range(x.shape[0]):
+            x[i] += y[i]
+    else:
+        for i in range(x.shape[0]):
+            for j in range(x.shape[1]):
+                x[i, j] += y[i, j]
+    return x
+
+
+def naive_add_matrix_and_vector(x, y):
+    """A matrix (rows, cols) plus a vector (cols,): the vector is reused for every row."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 2 or y.ndim != 1 or x.shape[1] != y.shape[0]:
+        raise ValueError(f"needs a matrix (rows, cols) and a vector (cols,), got {x.shape} and {y.shape}")
+    x = x.copy()
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            x[i, j] += y[j]
+    return x
+
+
+def naive_add_relu(x, y):
+    """The book's race, naive side: z = naive_relu(naive_add(x, y))."""
+    return naive_relu(naive_add(x, y))
+
+
+def numpy_add_relu(x, y):
+    """The book's race, NumPy side: z = np.maximum(x + y, 0.)."""
+    return np.maximum(x + y, 0.)
+
+
+# The race must stay short on a 2-core machine: the naive side manages about
+# 3 million elements (add + relu) per second in CPython, so this caps it near 3 s.
+MAX_RACE_ELEMENT_STEPS = 8_000_000
+BOOK_RACE_SHAPE = (20, 100)
+BOOK_RACE_REPEATS = 1_000
+
+
+def max_repeats(shape: Shape, budget: int = MAX_RACE_ELEMENT_STEPS) -> int:
+    """The most repetitions of naive add + relu on `shape` that fit the time budget."""
+    size = max(1, math.prod(shape))
+    return max(1, budget // size)
+
+
+def race_inputs(shape: Shape, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two random float tensors x, y of `shape` (values in [-1, 1) so relu has work to do)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=shape)
+    y = rng.uniform(-1, 1, size=shape)
+    return x, y
+
+
+def small_integer_matrix(rows: int, cols: int, seed: int, low: int = -5, high: int = 5) -> np.ndarray:
+    """A small matrix of whole numbers (as floats) for the before/after pictures."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(low, high + 1, size=(rows, cols)).astype(float)
+
+
+# ---------------------------------------------------------------- broadcasting memory
+
+def broadcast_view_strides(shape: Shape, target: Shape, itemsize: int = 8) -> tuple[int, ...]:
+    """Strides of np.broadcast_to(a C-contiguous array of `shape`, `target`).
+
+    Every axis that broadcasting adds or stretches gets stride 0: stepping along it
+    goes back to the same memory, which is why the stretched view costs nothing.
+    """
+    broadcast_shape(shape, target)              # raises ShapeError if impossible
+    if broadcast_shape(shape, target) != tuple(target):
+        raise ValueError(f"{shape} cannot be stretched to {target} (only to {broadcast_shape(shape, target)})")
+    strides = []
+    step = itemsize
+    for d in reversed(shape):
+        strides.append(step)
+        step *= max(d, 1)
+    strides.reverse()
+    out = [0] * (len(target) - len(shape))
+    for d, t, s in zip(shape, target[len(target) - len(shape):], strides):
+        out.append(0 if (d == 1 and t != 1) else s)
+    return tuple(out)
+
+
+def memory_report(x_shape: Shape, y_shape: Shape, itemsize: int = 8) -> list[dict]:
+    """Bytes held by x, y, their tiled copies (expand_dims + tile) and broadcast views.
+
+    Arithmetic only, so it works for shapes far too big to allocate.
+    """
+    result = broadcast_shape(x_shape, y_shape)
+    rows = []
+    for name, shape in (("x", x_shape), ("y", y_shape)):
+        own = math.prod(shape) * itemsize
+        rows.append({
+            "tensor": name,
+            "shape": shape,
+            "own bytes": own,
+            "tiled copy bytes": math.prod(result) * itemsize if tuple(shape) != result else own,
+            "broadcast view extra bytes": 0,
+            "view strides": broadcast_view_strides(shape, result, itemsize),
+        })
+    return rows
+
+
+def human_bytes(n: int) -> str:
+    """1536 -> '1.5 KB' (powers of 1024)."""
+    value = float(n)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:,.1f} {unit}"
+        value /= 1024
+    return f"{n} bytes"
+
+
+# ---------------------------------------------------------------- broadcasting by hand
+
+MAX_BUILT_ELEMENTS = 2_000_000     # the page builds real arrays only up to this result size
+
+
+def apply_steps(x: np.ndarray, y: np.ndarray, steps) -> tuple[np.ndarray, np.ndarray]:
+    """Carry out broadcast_steps on real arrays with np.expand_dims and np.tile.
+
+    Returns x and y stretched to the same shape (real copies, unlike broadcasting).
+    Raises ShapeError at a "conflict" step, as NumPy would refuse.
+    """
+    from lib.shapes import ShapeError
+    arrays = [np.asarray(x), np.asarray(y)]
+    for step in steps:
+        if step.kind == "expand":
+            arrays[step.operand] = np.expand_dims(arrays[step.operand], axis=0)
+        elif step.kind == "tile":
+            i = step.operand
+            rank = arrays[i].ndim
+            reps = [1] * rank
+            reps[rank + step.axis] = step.after[i][step.axis]
+            arrays[i] = np.tile(arrays[i], reps)
+        elif step.kind == "conflict":
+            raise ShapeError(step.message)
+    return arrays[0], arrays[1]
+
+
+def memory_rows(x_shape: Shape, y_shape: Shape, itemsize: int = 8) -> list[dict]:
+    """A table for the page: what the tiled copies cost against the broadcast views."""
+    result = broadcast_shape(x_shape, y_shape)
+    rows = []
+    for entry in memory_report(x_shape, y_shape, itemsize):
+        name, shape = entry["tensor"], entry["shape"]
+        rows.append({"what": f"{name} itself", "shape": format_shape(shape),
+                     "memory": human_bytes(entry["own bytes"]),
+                     "strides (bytes)": str(broadcast_view_strides(shape, shape, itemsize))})
+        if tuple(shape) != result:
+            rows.append({"what": f"np.tile copy of {name}", "shape": format_shape(result),
+                         "memory": human_bytes(entry["tiled copy bytes"]),
+                         "strides (bytes)": str(broadcast_view_strides(result, result, itemsize))})
+            rows.append({"what": f"np.broadcast_to({name}, {format_shape(result)})", "shape": format_shape(result),
+                         "memory": "0 bytes extra (a view)",
+                         "strides (bytes)": str(entry["view strides"])})
+    return rows
+
+
+def broadcast_view_code(x_shape: Shape, y_shape: Shape, names: tuple[str, str] = ("x", "y")) -> str:
+    """np.broadcast_to lines for each tensor that broadcasting stretches, with its strides."""
+    result = broadcast_shape(x_shape, y_shape)
+    lines = []
+    for name, entry in zip(names, memory_report(x_shape, y_shape)):
+        if tuple(entry["shape"]) == result:
+            continue
+        lines.append(f"{name}_view = np.broadcast_to({name}, {format_shape(result)})")
+        lines.append(f"{name}_view.strides  # {entry['view strides']}: stride 0 = the same "
+                     "numbers again")
+    return "\n".join(lines) or "# nothing to stretch: the shapes are already equal"
