@@ -53,12 +53,12 @@ def confusion_figure(cm: np.ndarray, title: str = "", height: int = 520) -> go.F
         go.Heatmap(z=right, x=list(range(10)), y=list(range(10)),
                    colorscale=[[0, "#bbf7d0"], [1, "#4ade80"]], showscale=False, xgap=2, ygap=2,
                    text=np.where(diagonal, text, ""), texttemplate="<b>%{text}</b>",
-                   textfont=dict(color="#14532d"), hovertemplate=hover),
+                   textfont=dict(color="#14532d", size=14), hovertemplate=hover),
         go.Heatmap(z=mistakes, x=list(range(10)), y=list(range(10)),
                    colorscale=[[0, "#ffffff"], [1, "#dc2626"]], zmin=0,
                    zmax=max(1.0, float(np.nanmax(mistakes))) if cm.any() else 1.0,
                    showscale=False, xgap=2, ygap=2, text=np.where(diagonal, "", text),
-                   texttemplate="%{text}", textfont=dict(color="#1f2937"), hovertemplate=hover),
+                   texttemplate="%{text}", textfont=dict(color="#1f2937", size=14), hovertemplate=hover),
     ])
     fig.update_xaxes(title="predicted digit", dtick=1, side="top", constrain="domain",
                      showgrid=False, zeroline=False)
@@ -215,7 +215,7 @@ def _square(image, side: int | None = None) -> np.ndarray:
     return out
 
 
-def drawing_steps_figure(drawn, height: int = 230) -> go.Figure:
+def drawing_steps_figure(drawn, height: int = 190) -> go.Figure:
     """The drawing -> its ink's bounding box cut out -> scaled into 20x20 -> placed in 28x28."""
     if drawn.mnist_style and not drawn.empty:
         h, w = drawn.scaled.shape
