@@ -134,6 +134,14 @@ def example_buttons(examples: list[str], target_key: str, columns: int = 3,
 
 # ---- broadcasting helpers ----
 
+def broadcast_step_list(steps, start: int = 1) -> None:
+    """Broadcasting steps (lib.shapes.Step) as numbered sentences, each beside its NumPy line."""
+    for k, step in enumerate(steps, start=start):
+        words, code = st.columns([3, 2])
+        icon = {"conflict": "❌ ", "result": "✅ "}.get(step.kind, "")
+        words.markdown(f"{icon}**{k}. {step.title}.** {step.text}")
+        code.code(step.code, language="python")
+
 # ---- dot product helpers ----
 
 def shape_pair_inputs(key: str, presets: dict[str, tuple[str, str]],

@@ -1,0 +1,126 @@
+"""Element-wise ops: the book's naive loops beside NumPy's one-liners, and a race between them."""
+import inspect
+
+import numpy as np
+import streamlit as st
+
+from lib.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, MAX_RACE_ELEMENT_STEPS,
+                             max_repeats, naive_add, naive_add_relu, naive_relu, numpy_add_relu,
+                             race_inputs, small_integer_matrix)
+from lib.figures_elementwise import race_bars, value_grids
+from lib.race import race
+from lib.ui import code_panel, page_intro, plotly, shape_badge
+
+page_intro("➕ Element-wise ops",
+           "`relu` and `+` work on each element **on its own**: entry `[i, j]` of the result "
+           "only looks at entry `[i, j]` of the inputs. Written as Python loops you can see "
+           "every step; NumPy runs the very same loops in compiled code, and a race shows "
+           "how much that matters.")
+
+# --------------------------------------------------------------------------- 1. code
+st.header("1. Two ways to write it")
+loops, numpy_side = st.columns(2)
+with loops:
+    st.markdown("**Naive Python loops** (they handle a vector or a matrix)")
+    code_panel(inspect.getsource(naive_relu))
+    code_panel(inspect.getsource(naive_add))
+with numpy_side:
+    st.markdown("**NumPy one-liners** (any shape, no loop in sight)")
+    code_panel("""
+z = np.maximum(x, 0.)       # relu   (rows, cols)
+z = x + y                   # add    (rows, cols)
+z = np.maximum(x + y, 0.)   # both, as a Dense layer does
+""")
+    st.markdown("Both sides return a **new** tensor and leave `x` and `y` untouched; the "
+                "loops copy `x` first, so the caller's data never changes behind its back.")
+
+# --------------------------------------------------------------------------- 2. pictures
+st.header("2. Watch it on a small matrix")
+c1, c2, c3 = st.columns(3)
+rows = c1.slider("rows", 1, 8, 4, key="ew_rows")
+cols = c2.slider("columns", 1, 10, 6, key="ew_cols")
+seed = c3.number_input("random seed", 0, 9999, 0, key="ew_seed")
+x = small_integer_matrix(rows, cols, seed=int(seed))          # (rows, cols)
+y = small_integer_matrix(rows, cols, seed=int(seed) + 1)      # (rows, cols)
+
+relu_x = naive_relu(x)
+st.subheader("relu: every negative entry becomes 0")
+plotly(value_grids([("x", x), ("naive_relu(x)", relu_x)], symbols=["→"]), key="ew_relu_grid")
+same = np.array_equal(relu_x, np.maximum(x, 0.))
+st.markdown(f"Red cells (negative) turn white (0); blue cells keep their value. "
+            f"`np.array_equal(naive_relu(x), np.maximum(x, 0.))` → **{same}**")
+
+sum_xy = naive_add(x, y)
+st.subheader("addition: entry by entry")
+plotly(value_grids([("x", x), ("y", y), ("naive_add(x, y)", sum_xy)], symbols=["+", "="]),
+       key="ew_add_grid")
+left, right = st.columns([1, 2])
+with left:
+    shape_badge("Result shape", sum_xy.shape)
+with right:
+    st.markdown(f"`naive_add(x, y)[0, 0]` is `x[0, 0] + y[0, 0]` = {x[0, 0]:g} + {y[0, 0]:g} = "
+                f"**{sum_xy[0, 0]:g}**, and so on for all {sum_xy.size} cells. "
+                f"Same as `x + y`: **{np.array_equal(sum_xy, x + y)}**")
+
+# --------------------------------------------------------------------------- 3. race
+st.header("3. The race: loops against NumPy")
+st.markdown(f"The book's experiment: `z = x + y` then relu, on `x` and `y` of shape "
+            f"`{BOOK_RACE_SHAPE}`, {BOOK_RACE_REPEATS:,} times. First with the naive loops, "
+            "then with NumPy.")
+r1, r2, r3 = st.columns(3)
+race_rows = r1.number_input("rows", 1, 1000, BOOK_RACE_SHAPE[0], key="race_rows")
+race_cols = r2.number_input("columns", 1, 1000, BOOK_RACE_SHAPE[1], key="race_cols")
+repeats = r3.number_input("repetitions", 1, 100_000, BOOK_RACE_REPEATS, step=100, key="race_repeats")
+shape = (int(race_rows), int(race_cols))
+limit = max_repeats(shape)
+if repeats > limit:
+    st.warning(f"{int(repeats):,} repetitions of {shape} would keep the naive loops busy "
+               f"too long; the race is capped at {MAX_RACE_ELEMENT_STEPS:,} element steps, so "
+               f"it runs **{limit:,}** repetitions.", icon="⏱️")
+    repeats = limit
+code_panel(f"""
+import time
+x = np.random.random({shape})   # {shape}
+y = np.random.random({shape})   # {shape}
+
+t0 = time.time()
+for _ in range({int(repeats)}):
+    z = naive_add(x, y)
+    z = naive_relu(z)
+print("naive:", time.time() - t0, "s")
+
+t0 = time.time()
+for _ in range({int(repeats)}):
+    z = x + y
+    z = np.maximum(z, 0.)
+print("NumPy:", time.time() - t0, "s")
+""")
+
+if st.button("🏁 Run the race", key="race_run", type="primary"):
+    bar = st.progress(0.0, text="naive loops: starting…")
+    x_race, y_race = race_inputs(shape, seed=0)
+    result = race(naive_add_relu, numpy_add_relu, (x_race, y_race), int(repeats),
+                  progress=lambda fraction, label: bar.progress(min(fraction, 1.0), text=label))
+    bar.empty()
+    st.session_state["race_result"] = (shape, result)
+
+if "race_result" in st.session_state:
+    raced_shape, result = st.session_state["race_result"]
+    m1, m2, m3 = st.columns(3)
+    m1.metric("naive loops", f"{result.naive_seconds:.3f} s")
+    m2.metric("NumPy", f"{result.numpy_seconds:.4f} s")
+    m3.metric("speed-up", f"{result.speedup:,.0f}×")
+    plotly(race_bars(result), key="race_bars")
+    if result.results_equal:
+        st.success(f"Same answer on both sides: `np.allclose(naive, numpy)` is True for "
+                   f"{raced_shape} × {result.repeats:,} repetitions.", icon="✅")
+    else:
+        st.error("The two sides disagree: that would be a bug in the loops.", icon="❌")
+    st.markdown("The arithmetic is the same on both sides. The difference: every "
+                "`x[i, j] += y[i, j]` of the loops goes through the Python interpreter, one "
+                "element at a time, while NumPy hands the whole array to one compiled C loop "
+                "(using the CPU's vector instructions) that never comes back to Python "
+                "in between.")
+
+st.page_link("pages/broadcasting.py", label="Next: what if the shapes differ? Broadcasting",
+             icon="📡")
