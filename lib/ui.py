@@ -280,11 +280,14 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
 # weights as images, the confusion matrix with the digits behind it, and a digit the
 # student draws. They only read the run (lib/live.py); the live panel does the pulling.
 
-def live_view(run, body) -> None:
-    """Redraw `body()` on every live tick while `run` is running (it only reads)."""
+LOOK_EVERY_S = 1.0     # read-only views tick slower than the live panel, leaving it the CPU
+
+
+def live_view(run, body, every: float = LOOK_EVERY_S) -> None:
+    """Redraw `body()` every `every` seconds while `run` is running (it only reads)."""
     running = run is not None and run.status == "running"
 
-    @st.fragment(run_every=LIVE_EVERY_S if running else None)
+    @st.fragment(run_every=every if running else None)
     def _view() -> None:
         body()
 
