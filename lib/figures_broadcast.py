@@ -441,7 +441,7 @@ def _slider_label(step: Step) -> str:
     if step.kind == "tile":
         return f"repeat {step.axis}"
     if step.kind == "conflict":
-        return "conflict ✗"
+        return "conflict"
     return {"align": "align", "result": "result"}[step.kind]
 
 
