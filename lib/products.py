@@ -12,40 +12,33 @@ from lib.shapes import ShapeError, format_shape
 
 # ----------------------------------------------------------------- naive loops
 
-def naive_vector_dot(x: np.ndarray, y: np.ndarray) -> float:
-    """Dot of two vectors with one Python loop: the sum of x[i] * y[i]."""
-    if x.ndim != 1 or y.ndim != 1:
-        raise ShapeError(f"naive_vector_dot wants two vectors, got {format_shape(x.shape)} "
-                         f"and {format_shape(y.shape)}")
-    if x.shape[0] != y.shape[0]:
-        raise ShapeError(f"the vectors have {x.shape[0]} and {y.shape[0]} entries: "
-                         "a dot product needs the same number")
-    z = 0.0
+def _expect(ok: bool, wanted: str, x: np.ndarray, y: np.ndarray) -> None:
+    """The book's `assert` lines, with a message that names the shapes."""
+    if not ok:
+        raise ShapeError(f"expected {wanted}, got {format_shape(x.shape)} and {format_shape(y.shape)}")
+
+
+def naive_vector_dot(x, y):
+    """Vector · vector: add up x[i] * y[i], one at a time."""
+    _expect(x.ndim == 1 and x.shape == y.shape, "(k,) and (k,)", x, y)
+    z = 0.
     for i in range(x.shape[0]):
         z += x[i] * y[i]
     return z
 
 
-def naive_matrix_vector_dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Matrix (n, k) times vector (k,): one vector dot per row of x -> (n,)."""
-    if x.ndim != 2 or y.ndim != 1:
-        raise ShapeError(f"naive_matrix_vector_dot wants a matrix and a vector, got "
-                         f"{format_shape(x.shape)} and {format_shape(y.shape)}")
-    if x.shape[1] != y.shape[0]:
-        raise ShapeError(f"axis 1 of x ({x.shape[1]}) must equal axis 0 of y ({y.shape[0]})")
+def naive_matrix_vector_dot(x, y):
+    """Matrix (n, k) · vector (k,): one vector dot per row of x -> (n,)."""
+    _expect(x.ndim == 2 and y.shape == x.shape[1:], "(n, k) and (k,)", x, y)
     z = np.zeros(x.shape[0])                       # (n,)
     for i in range(x.shape[0]):
         z[i] = naive_vector_dot(x[i, :], y)
     return z
 
 
-def naive_matrix_dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Matrix (n, k) times matrix (k, m): cell [i, j] is row i of x dot column j of y."""
-    if x.ndim != 2 or y.ndim != 2:
-        raise ShapeError(f"naive_matrix_dot wants two matrices, got {format_shape(x.shape)} "
-                         f"and {format_shape(y.shape)}")
-    if x.shape[1] != y.shape[0]:
-        raise ShapeError(f"axis 1 of x ({x.shape[1]}) must equal axis 0 of y ({y.shape[0]})")
+def naive_matrix_dot(x, y):
+    """Matrix (n, k) · matrix (k, m): z[i, j] = row i of x · column j of y."""
+    _expect(x.ndim == y.ndim == 2 and x.shape[1] == y.shape[0], "(n, k) and (k, m)", x, y)
     z = np.zeros((x.shape[0], y.shape[1]))         # (n, m)
     for i in range(x.shape[0]):
         for j in range(y.shape[1]):

@@ -1,0 +1,161 @@
+"""Reshape & transpose: the same numbers read into a new shape (row-major order), MNIST's
+(N, 28, 28) -> (N, 784), and transposes as moved elements (2-D) or relabelled axes (N-D)."""
+import math
+
+import numpy as np
+import streamlit as st
+
+from lib.figures_reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
+                                 digit_rows_figure, digit_strip_figure, flow_animation,
+                                 transpose_slots)
+from lib.shapes import ShapeError, format_shape, parse_axes, parse_shape, reshape_shape, transpose_shape
+from lib.ui import (code_panel, example_buttons, get_dataset, nav_link, page_intro, plotly,
+                    shape_badge, shape_pair_inputs, show_error)
+
+page_intro("🔄 Reshape & transpose",
+           "**Reshaping** keeps every number and their order, and only changes how they are "
+           "grouped into rows and columns. **Transposing** swaps axes: rows become columns. "
+           "The network needs both before it can read an image.")
+
+
+def fits(size: int, limit: int = 8) -> list[str]:
+    """A few 2-D shapes that `size` elements do fill (for the error hint)."""
+    if size > 10**6:
+        return [f"({size},)", f"(-1, {size})"]
+    return [f"({d}, {size // d})" for d in range(1, int(size ** 0.5) + 1) if size % d == 0][-limit:]
+
+
+# ---------------------------------------------------------------- 1. reshape
+st.subheader("1 · Reshape: the elements flow in row-major order")
+st.markdown("Number the elements 0, 1, 2, … along the last axis first, then the one before it "
+            "(**row-major** order, how NumPy stores them). `reshape` pours them, in that same "
+            "order, into the new shape. One size may be `-1`: NumPy works it out.")
+pair = shape_pair_inputs("reshape", {
+    "book: (3, 2) → (6, 1)": ("(3, 2)", "(6, 1)"), "book: (6, 1) → (2, 3)": ("(6, 1)", "(2, 3)"),
+    "(2, 3, 4) → (4, -1)": ("(2, 3, 4)", "(4, -1)"), "(24,) → (2, 3, 4)": ("(24,)", "(2, 3, 4)"),
+    "does not fit": ("(3, 2)", "(4, 2)")},
+    labels=("x.shape", "new shape (one -1 allowed)"), allow_minus_one=(False, True))
+if pair:
+    src, target = pair
+    size = math.prod(src)
+    try:
+        new = reshape_shape(src, target)
+    except ShapeError as err:
+        new = None
+        show_error(f"x.reshape({format_shape(target)}) → ValueError: {err}")
+        st.markdown(f"`x` has **{size:,}** elements, so the sizes of the new shape must multiply "
+                    f"to {size:,} (a `-1` must leave a whole number). Shapes that fit: "
+                    + ", ".join(f"`{s}`" for s in fits(size)) + ".")
+    if new is not None:
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            shape_badge("x.shape", src)
+        with c2:
+            shape_badge(f"x.reshape({format_shape(target)}).shape", new)
+        with c3:
+            st.metric("elements", f"{size:,}", help="the same before and after: reshape never "
+                                                    "adds or drops a number")
+        if 0 < size <= MAX_FLOW_ELEMENTS and max(len(src), len(new)) <= MAX_FLOW_RANK:
+            plotly(flow_animation(src, new, titles=(f"x {format_shape(src)}",
+                                                    f"x.reshape({format_shape(target)})")),
+                   key="reshape_flow")
+            st.caption("Press ▶ Play: element 0 leaves first, then 1, 2, … The colours run in "
+                       "memory order, and they still do after the reshape.")
+            printed = np.array2string(np.arange(size).reshape(new), separator=", ")
+            code_panel(f"x = np.arange({size}).reshape({format_shape(src)})\n"
+                       f"y = x.reshape({format_shape(target)})   # {format_shape(new)}\n"
+                       "print(y)\n" + "\n".join("# " + line for line in printed.splitlines()))
+        else:
+            st.info(f"{size:,} elements are too many to draw one by one (the picture draws up "
+                    f"to {MAX_FLOW_ELEMENTS}, rank ≤ {MAX_FLOW_RANK}); the rule is the same.")
+            code_panel(f"x.reshape({format_shape(target)}).shape   # {format_shape(new)}")
+with st.expander("The book's example: (3, 2) → (6, 1) → (2, 3)"):
+    code_panel("""
+x = np.array([[0., 1.],
+              [2., 3.],
+              [4., 5.]])        # (3, 2)
+x = x.reshape((6, 1))           # (6, 1): [[0.], [1.], [2.], [3.], [4.], [5.]]
+x = x.reshape((2, 3))           # (2, 3): [[0., 1., 2.], [3., 4., 5.]]
+""", caption="Same six numbers, same order, three shapes.")
+
+# ----------------------------------------------------------------- 2. MNIST
+st.subheader("2 · Why the network needs it: 28×28 → 784")
+data = get_dataset()
+train_images = data.train_images                           # (N, 28, 28), uint8
+N = len(train_images)
+flat = train_images.reshape((N, 28 * 28))                   # (N, 784): a view, no copy
+c1, c2, c3 = st.columns(3)
+with c1:
+    shape_badge("train_images.shape", train_images.shape)
+with c2:
+    shape_badge("after reshape((N, 28 * 28))", flat.shape)
+with c3:
+    shape_badge("on the full MNIST", (60000, 784), help="what the book's 60,000 images become")
+st.markdown("A `Dense` layer reads each sample as **one vector**, so every 28×28 digit is laid "
+            "out row after row: pixel `[r, c]` becomes pixel `28 * r + c`.")
+c1, c2 = st.columns(2)
+index = c1.number_input("digit: train_images[i]", 0, N - 1, 0, key="reshape_digit")
+row = c2.slider("row r of the digit", 0, 27, 10, key="reshape_row")
+digit = train_images[index]                                 # (28, 28)
+c1, c2 = st.columns(2)
+with c1:
+    plotly(digit_rows_figure(digit, row), key="reshape_digit_fig")
+with c2:
+    st.markdown(f"`train_images[{index}]` is a `(28, 28)` digit (label "
+                f"**{data.train_labels[index]}**).\n\nAfter the reshape, `flat[{index}]` is a "
+                f"`(784,)` row. Its pixels {28 * row}…{28 * row + 27} are row {row} of the image "
+                "(red frame): move the slider and watch the frame travel along the row below.")
+    same = np.array_equal(flat[index, 28 * row:28 * (row + 1)], digit[row])
+    st.markdown(f"`flat[{index}, {28 * row}:{28 * (row + 1)}]` equals `train_images[{index}, {row}]`:"
+                f" **{same}**")
+st.markdown(f"**`flat[{index}]`: the same 784 pixels in one row**, as the first `Dense` layer "
+            "reads them (below: a zoom on the framed row and its neighbours).")
+plotly(digit_strip_figure(digit, row), key="reshape_strip_fig")
+code_panel(f"""
+train_images = train_images.reshape(({N}, 28 * 28))   # ({N}, 784); (60000, 784) on full MNIST
+train_images = train_images.astype("float32") / 255    # values from 0 to 1 for the network
+""")
+
+# -------------------------------------------------------------- 3. transpose
+st.subheader("3 · Transpose: rows become columns")
+c1, c2 = st.columns(2)
+rows = c1.slider("rows of x", 1, 6, 3, key="transpose_rows")
+cols = c2.slider("columns of x", 1, 6, 4, key="transpose_cols")
+x = np.arange(rows * cols).reshape(rows, cols)
+plotly(flow_animation((rows, cols), (cols, rows), dst_slot=transpose_slots((rows, cols)),
+                      titles=(f"x {format_shape((rows, cols))}",
+                              f"x.T {format_shape((cols, rows))}")), key="transpose_flow")
+st.markdown("`x[i, j]` lands at `x.T[j, i]`: row `i` of `x` becomes column `i` of `x.T`. "
+            "Unlike reshape, the **order changes**: read `x.T` row by row and you get "
+            + ", ".join(map(str, x.T.reshape(-1)[:8])) + (", …" if x.size > 8 else "") + ".")
+code_panel(f"x = np.arange({rows * cols}).reshape(({rows}, {cols}))\n"
+           f"x.T.shape          # {format_shape((cols, rows))}\n"
+           f"x.reshape(-1)      # {x.reshape(-1).tolist()}\n"
+           f"x.T.reshape(-1)    # {x.T.reshape(-1).tolist()}")
+
+st.markdown("**More axes.** `np.transpose(x, axes)` puts axis `axes[k]` of `x` at position "
+            "`k`. Nothing moves in a picture this big, so we draw the axes: each keeps its "
+            "size and colour, and gets a new number. With no `axes`, the order is reversed.")
+st.session_state.setdefault("transpose_nd_shape", "(300, 10, 50, 20)")
+st.session_state.setdefault("transpose_nd_axes", "None")
+example_buttons(["None", "(3, 2, 1, 0)", "(0, 2, 1, 3)", "(1, 0, 2, 3)", "(0, 0, 1, 2)"],
+                "transpose_nd_axes", columns=5, key_prefix="transpose_axes_example")
+c1, c2 = st.columns(2)
+shape_text = c1.text_input("x.shape", key="transpose_nd_shape", max_chars=80)
+axes_text = c2.text_input("axes (None = reverse)", key="transpose_nd_axes", max_chars=80)
+try:
+    nd_shape, axes = parse_shape(shape_text), parse_axes(axes_text)
+    out = transpose_shape(nd_shape, axes)
+except ShapeError as err:
+    show_error(f"np.transpose → ValueError: {err}")
+except ValueError as err:
+    show_error(f"Cannot read this: {err}")
+else:
+    full_axes = tuple(range(len(nd_shape)))[::-1] if axes is None else axes
+    plotly(axis_permutation_figure(nd_shape, full_axes,
+                                   names=("x", f"np.transpose(x, {axes_text.strip() or None})")),
+           key="transpose_axes_fig")
+    shape_badge("result shape", out)
+    code_panel(f"x = np.zeros({format_shape(nd_shape)})\n"
+               f"np.transpose(x, axes={axes}).shape   # {format_shape(out)}")
+nav_link("pages/dot_product.py", "Next: feed the 784-long rows to a dense layer (Dot product)", "✖️")

@@ -1,0 +1,23 @@
+"""The Dot product page in Chromium: it renders, and the matmul animation plays."""
+from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
+
+
+def test_dot_product_renders_and_matmul_plays(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 6000})   # the whole page in one picture
+    open_app_page(page, app_url, "dot_product")
+    assert page.locator(".js-plotly-plot").count() >= 6
+    anim = page.locator(".st-key-dot_matmul_anim .js-plotly-plot")
+    anim.scroll_into_view_if_needed()
+    title = anim.locator(".gtitle")
+    before = title.text_content()
+    assert "starts empty" in before
+    anim.locator(".updatemenu-button").first.click()          # ▶ Play
+    page.wait_for_function(
+        """(before) => {
+            const t = document.querySelector('.st-key-dot_matmul_anim .gtitle');
+            return t && t.textContent !== before && t.textContent.includes('C[');
+        }""", arg=before, timeout=10_000)
+    page.wait_for_timeout(1500)                                 # a few frames later
+    assert "C[" in title.text_content()
+    assert_no_exception(page)
+    screenshot(page, "dot_product")

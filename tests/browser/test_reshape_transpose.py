@@ -1,0 +1,21 @@
+"""The Reshape & transpose page in Chromium: it renders, the flow animation plays."""
+from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+
+
+def test_reshape_transpose_renders_and_flows(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 4200})   # the whole page in one picture
+    open_app_page(page, app_url, "reshape_transpose")
+    assert page.locator(".js-plotly-plot").count() >= 5
+    flow = page.locator(".st-key-reshape_flow .js-plotly-plot")
+    element_1 = flow.locator(".scatterlayer .trace").nth(1).locator(".point").nth(1)
+    before = element_1.get_attribute("transform")
+    flow.locator(".updatemenu-button").first.click()          # ▶ Play
+    page.wait_for_timeout(2500)
+    assert element_1.get_attribute("transform") != before     # element 1 has moved
+    page.get_by_role("button", name="does not fit").click()   # an impossible reshape, explained
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.get_by_text("reshape never adds or drops elements").first.is_visible()
+    page.get_by_role("button", name="book: (3, 2) → (6, 1)").click()
+    wait_idle(page)
+    screenshot(page, "reshape_transpose")
