@@ -248,6 +248,14 @@ class _Evaluator:
         return value
 
 
+def with_array_name(text: str, array: str = "train_images") -> str:
+    """The typed index as a full NumPy line: '10:100' and '[10:100]' -> 'train_images[10:100]'."""
+    text = text.strip()
+    if _ARRAY_PREFIX.match(text):
+        return text
+    return f"{array}{text}" if text.startswith("[") else f"{array}[{text}]"
+
+
 def format_index(index: Index) -> str:
     """The canonical text of an index tuple: (slice(10, 100), Ellipsis) -> '10:100, ...'."""
     def one(item) -> str:

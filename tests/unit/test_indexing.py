@@ -161,6 +161,13 @@ def test_book_examples(text, shape):
     assert selection.ok and selection.shape == shape
 
 
+def test_with_array_name():
+    from lib.indexing import with_array_name
+    assert with_array_name("10:100") == "train_images[10:100]"
+    assert with_array_name(" [10:100] ") == "train_images[10:100]"
+    assert with_array_name("x[1]") == "x[1]"
+
+
 def test_batches_use_the_variables():
     assert parse_index("train_images[batch_size * n : batch_size * (n + 1)]",
                        {"n": 2, "batch_size": 128}) == (slice(256, 384),)
