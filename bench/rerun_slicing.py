@@ -1,0 +1,71 @@
+"""How long the Slicing & batches page takes to rerun when a student types a new index.
+
+Runs the page under AppTest (no browser), types each expression several times and
+reports the median / worst rerun. Usage: python bench/rerun_slicing.py [--repeats 5]
+Prints figures, then one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MNIST_SOURCE", "sample")
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+EXPRESSIONS = ["train_images[10:100]", "train_images[:, 7:-7, 7:-7]",
+               "train_images[::-1, ::2, ::-1]", "train_images[..., 14]",
+               "train_images[128 * n : 128 * (n + 1)]", "train_images[abs(3)]"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    at.switch_page("pages/slicing.py").run()
+    first = time.perf_counter() - started
+    assert not at.exception, at.exception
+    n_samples = next(m.value for m in at.metric if m.label == "selection.shape")
+    times: dict[str, list[float]] = {}
+    for _ in range(args.repeats):
+        for text in EXPRESSIONS:
+            box = at.text_input(key="slicing_expr")
+            box.set_value(text)
+            t0 = time.perf_counter()
+            at.run()
+            times.setdefault(text, []).append(time.perf_counter() - t0)
+            assert not at.exception, at.exception
+    slider_times = []
+    for value in (100, 128, 256, 64, 128):
+        t0 = time.perf_counter()
+        at.slider(key="slicing_batch_size").set_value(value).run()
+        slider_times.append(time.perf_counter() - t0)
+    all_typed = [t for ts in times.values() for t in ts]
+    print(f"dataset: MNIST_SOURCE={os.environ['MNIST_SOURCE']}, first shape shown {n_samples}")
+    print(f"first page run (router + data load + page): {first * 1000:.0f} ms")
+    for text, ts in times.items():
+        print(f"  rerun after typing {text!r:45} median {statistics.median(ts) * 1000:6.1f} ms"
+              f"   max {max(ts) * 1000:6.1f} ms")
+    print(f"typing, all expressions: median {statistics.median(all_typed) * 1000:.1f} ms, "
+          f"max {max(all_typed) * 1000:.1f} ms over {len(all_typed)} reruns")
+    print(f"batch_size slider: median {statistics.median(slider_times) * 1000:.1f} ms")
+    print(json.dumps({
+        "bench": "rerun_slicing", "source": os.environ["MNIST_SOURCE"],
+        "first_run_ms": round(first * 1000, 1),
+        "typing_median_ms": round(statistics.median(all_typed) * 1000, 1),
+        "typing_max_ms": round(max(all_typed) * 1000, 1),
+        "slider_median_ms": round(statistics.median(slider_times) * 1000, 1),
+        "reruns": len(all_typed)}))
+
+
+if __name__ == "__main__":
+    main()

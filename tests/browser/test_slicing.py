@@ -1,0 +1,87 @@
+"""Slicing & batches in a real browser: type indices, hit a bad one, move the batch sliders."""
+import time
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+
+INPUT = 'input[aria-label="Your index (press Enter to apply)"]'
+
+
+def type_index(page, text: str) -> float:
+    """Type an index, press Enter, wait for the rerun; return the seconds it took."""
+    box = page.locator(INPUT)
+    box.fill(text)
+    start = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]',
+                           timeout=5_000)
+    wait_idle(page)
+    return time.perf_counter() - start
+
+
+def wait_charts(page, count: int = 3) -> None:
+    """Plotly draws after the script is idle: wait for the charts themselves."""
+    page.locator(".js-plotly-plot").nth(count - 1).wait_for(state="visible")
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_slicing_page_draws_the_selection(page, app_url):
+    # A fresh server answers a direct /slicing with Streamlit's automatic pages/ navigation
+    # (no router, so no wide layout); opening the app root first registers st.navigation.
+    open_app_page(page, app_url, "")
+    page.set_viewport_size({"width": 1400, "height": 3800})   # the whole page in one shot
+    open_app_page(page, app_url, "slicing")
+    assert metric_value(page, "selection.shape") == "(90, 28, 28)"
+    wait_charts(page)
+    assert page.locator(".js-plotly-plot").count() == 3
+    assert page.locator('[data-testid="stImage"] img').count() >= 8 + 12
+    screenshot(page, "slicing")
+
+    seconds = type_index(page, "train_images[:, 7:-7, 7:-7]")
+    assert_no_exception(page)
+    assert metric_value(page, "selection.shape") == "(4000, 14, 14)"
+    wait_charts(page)
+    print(f"browser rerun after typing an index: {seconds * 1000:.0f} ms")
+    screenshot(page, "slicing_crop")
+
+    type_index(page, "train_images[::-500, ::2, ::-1]")
+    assert metric_value(page, "selection.shape") == "(8, 14, 28)"
+    wait_charts(page)
+    screenshot(page, "slicing_steps")
+
+
+def test_bad_index_shows_an_error_not_a_traceback(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 3800})
+    open_app_page(page, app_url, "slicing")
+    type_index(page, "__import__('os').system('id')")
+    assert_no_exception(page)
+    error = page.locator('[data-testid="stAlertContentError"]').first
+    assert "function calls are not allowed" in error.inner_text()
+    wait_charts(page)
+    assert page.locator(".js-plotly-plot").count() == 3       # the rest still drawn
+    screenshot(page, "slicing_error")
+
+
+def test_example_button_and_batch_slider(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 3800})
+    open_app_page(page, app_url, "slicing")
+    page.get_by_role("button", name="train_images[:, 14:, 14:]").click()
+    wait_idle(page)
+    assert metric_value(page, "selection.shape") == "(4000, 14, 14)"
+    slider = page.get_by_role("slider").nth(1)                # n
+    slider.focus()
+    for step in range(1, 4):
+        slider.press("ArrowRight")
+        expect(page.locator('[data-testid="stSliderThumbValue"]').nth(1)).to_have_text(str(step))
+        wait_idle(page)
+    assert_no_exception(page)
+    expect(page.locator('[data-testid="stSliderThumbValue"]').nth(0)).to_have_text("128")
+    wait_charts(page)
+    assert "batch n=3" in page.locator(".js-plotly-plot").nth(2).inner_text()
+    assert metric_value(page, "batch.shape") == "(128, 28, 28)"
+    screenshot(page, "slicing_batches")
