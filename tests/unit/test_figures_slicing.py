@@ -88,3 +88,12 @@ def test_axis_sentences_speak_plainly():
     assert "filled by `...`" in axis_sentence(cols)
     assert "reverse order" in axis_sentence(axes("[::-2]")[0])
     assert "keeps no samples" in axis_sentence(axes("[9:3]")[0])
+
+
+def test_slicing_modules_do_not_import_tensorflow_or_streamlit():
+    import subprocess
+    import sys
+    code = ("import sys, lib.indexing, lib.figures_slicing; "
+            "print(any(m.split('.')[0] in ('tensorflow', 'keras', 'streamlit') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
