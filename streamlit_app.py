@@ -15,6 +15,12 @@ from lib.ui import data_notice, dataset_sidebar, get_dataset, navigation_pages
 def prewarm_tensorflow() -> threading.Thread:
     """Import TensorFlow in the background once per server, so Start on a training page
     answers in about a second instead of after a 5-7 s import. Nothing else uses it here."""
+    # Plotly looks up pandas/PIL in sys.modules without waiting for an import in flight, so a
+    # half-imported module from this thread could break a figure on another page: finish
+    # those imports here first.
+    import pandas  # noqa: F401
+    import PIL.Image  # noqa: F401
+
     def _import() -> None:
         try:
             import tensorflow  # noqa: F401
