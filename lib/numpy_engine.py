@@ -10,6 +10,8 @@ directly (no clipping of tiny probabilities). So we do the same.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import inspect
 from dataclasses import dataclass
 
@@ -80,6 +82,29 @@ def source_code() -> str:
     return "\n\n".join(inspect.getsource(f) for f in (forward, log_softmax, loss_and_gradients, sgd_update))
 
 
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's controller, if installed (it ships with scikit-learn), else None."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which NumPy's BLAS uses one thread.
+
+    A (128, 784) @ (784, 512) product is ~0.1 GFLOP: one thread does it in about a
+    millisecond. On 2 cores shared with TensorFlow's thread pools and the server,
+    OpenBLAS's second thread mostly waits for a core: measured 10 ms/step with it
+    against 2 ms/step without (bench/quickstart.py)."""
+    controller = _blas_controller()
+    if controller is None:
+        return contextlib.nullcontext()
+    return controller.limit(limits=1, user_api="blas")
+
+
 class NumpyEngine:
     """The trainer's engine contract (see lib/training.py): train_step, predict, weights.
 
@@ -97,14 +122,16 @@ class NumpyEngine:
         """One SGD step on a batch; images (batch, 784) float32 in [0, 1], labels (batch,) ints."""
         images = np.asarray(images, dtype=np.float32)
         labels = np.asarray(labels, dtype=np.int64)
-        loss, gradients = loss_and_gradients(*self._weights, images, labels)
-        sgd_update(self._weights, gradients, self.learning_rate)
+        with one_blas_thread():
+            loss, gradients = loss_and_gradients(*self._weights, images, labels)
+            sgd_update(self._weights, gradients, self.learning_rate)
         return loss
 
     def predict(self, images) -> np.ndarray:
         """(n, 784) -> probabilities (n, 10)."""
-        logits = forward(*self._weights, np.asarray(images, dtype=np.float32))[2]
-        return np.exp(log_softmax(logits))
+        with one_blas_thread():
+            logits = forward(*self._weights, np.asarray(images, dtype=np.float32))[2]
+            return np.exp(log_softmax(logits))
 
     def weights(self) -> list[np.ndarray]:
         """[W1, b1, W2, b2] (copies; the engine's own arrays stay private)."""
