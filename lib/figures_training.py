@@ -5,12 +5,18 @@ curve-and-tangent picture of the Gradient tape page. Data in, Plotly figure out.
 from __future__ import annotations
 
 import numpy as np
+import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
+
+# Why pandas: plotly's validators peek at sys.modules["pandas"] without the import lock.
+# While the router's background thread imports TensorFlow (which imports pandas), that
+# entry can be half-initialised and plotly crashes ("partially initialized module
+# 'pandas' has no attribute 'Series'"). A real `import pandas` waits for it to finish.
 
 from lib.figures import BINARY, FONT
 
 GREEN, RED, BLUE, GREY = "#16a34a", "#dc2626", "#2563eb", "#94a3b8"
-MAX_RAW_POINTS = 3000     # more batch losses than this are thinned before drawing
+MAX_RAW_POINTS = 2000     # more batch losses than this are thinned before drawing
 
 
 def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
@@ -24,14 +30,20 @@ def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
     return out
 
 
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left") if title else None,
-                      font=FONT, height=height, plot_bgcolor="white",
-                      margin=dict(l=10, r=10, t=50 if title else 10, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1))
-    fig.update_xaxes(gridcolor="#e5e7eb", zeroline=False)
-    fig.update_yaxes(gridcolor="#e5e7eb", zeroline=False)
-    return fig
+def _layout(title: str, height: int, **extra) -> dict:
+    """House layout as a plain dict (one validation pass: figures redraw several times a second)."""
+    axis = dict(gridcolor="#e5e7eb", zeroline=False)
+    layout = dict(title=dict(text=title, x=0, xanchor="left") if title else None,
+                  font=FONT, height=height, plot_bgcolor="white",
+                  margin=dict(l=10, r=10, t=50 if title else 10, b=10),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+                  xaxis=dict(axis), yaxis=dict(axis))
+    for name, value in extra.items():
+        if name in ("xaxis", "yaxis"):
+            layout[name].update(value)
+        else:
+            layout[name] = value
+    return layout
 
 
 def loss_figure(steps, losses, batches_per_epoch: int, total_epochs: int,
@@ -45,17 +57,19 @@ def loss_figure(steps, losses, batches_per_epoch: int, total_epochs: int,
     steps = np.asarray(steps, dtype=float)
     losses = np.asarray(losses, dtype=float)
     x = steps / max(batches_per_epoch, 1)
-    fig = go.Figure()
+    traces = []
     if len(losses):
-        stride = max(1, len(losses) // MAX_RAW_POINTS)
-        fig.add_trace(go.Scattergl(x=x[::stride], y=losses[::stride], mode="lines", name="per batch",
+        stride = -(-len(losses) // MAX_RAW_POINTS)          # ceil: at most MAX_RAW_POINTS drawn
+        x, smoothed = x.astype(np.float32), smooth(losses).astype(np.float32)
+        traces.append(go.Scatter(x=x[::stride], y=losses[::stride].astype(np.float32),
+                                   mode="lines", name="per batch",
                                    line=dict(color=GREY, width=1),
                                    hovertemplate="epoch %{x:.2f}: loss %{y:.4f}<extra></extra>"))
-        fig.add_trace(go.Scattergl(x=x[::stride], y=smooth(losses)[::stride], mode="lines",
+        traces.append(go.Scatter(x=x[::stride], y=smoothed[::stride], mode="lines",
                                    name="smoothed", line=dict(color=BLUE, width=3),
                                    hovertemplate="epoch %{x:.2f}: smoothed %{y:.4f}<extra></extra>"))
     if len(epoch_losses):
-        fig.add_trace(go.Scatter(x=list(epoch_numbers), y=list(epoch_losses), mode="lines+markers",
+        traces.append(go.Scatter(x=list(epoch_numbers), y=list(epoch_losses), mode="lines+markers",
                                  name="epoch mean", line=dict(color="#f59e0b", width=2, dash="dot"),
                                  marker=dict(size=10),
                                  hovertemplate="epoch %{x}: mean loss %{y:.4f}<extra></extra>"))
@@ -63,30 +77,33 @@ def loss_figure(steps, losses, batches_per_epoch: int, total_epochs: int,
         label, o_steps, o_losses, o_bpe = other
         o_losses = np.asarray(o_losses, dtype=float)
         if len(o_losses):
-            fig.add_trace(go.Scattergl(x=np.asarray(o_steps, dtype=float) / max(o_bpe, 1),
+            traces.append(go.Scatter(x=np.asarray(o_steps, dtype=float) / max(o_bpe, 1),
                                        y=smooth(o_losses), mode="lines", name=label,
                                        line=dict(color="#9333ea", width=3)))
     log_y = bool(len(losses)) and float(np.nanmax(losses)) > 10
-    fig.update_xaxes(title="epoch", range=[0, max(total_epochs, 1)])
-    fig.update_yaxes(title="loss (log scale)" if log_y else "loss",
-                     type="log" if log_y else "linear", rangemode="tozero")
-    return _layout(fig, "Loss", height)
+    return go.Figure(traces, _layout(
+        "Loss", height, xaxis=dict(title="epoch", range=[0, max(total_epochs, 1)]),
+        yaxis=dict(title="loss (log scale)" if log_y else "loss",
+                   type="log" if log_y else "linear", rangemode="tozero")))
 
 
 def accuracy_figure(epoch_numbers, train_acc, test_acc, total_epochs: int,
                     height: int = 380) -> go.Figure:
     """Train and test accuracy after every epoch (epoch 0 = before any training)."""
-    fig = go.Figure()
+    traces = []
     for name, values, color in (("train", train_acc, BLUE), ("test", test_acc, GREEN)):
         ys = [None if v is None else 100 * v for v in values]
-        fig.add_trace(go.Scatter(x=list(epoch_numbers), y=ys, mode="lines+markers", name=name,
+        traces.append(go.Scatter(x=list(epoch_numbers), y=ys, mode="lines+markers", name=name,
                                  line=dict(color=color, width=3), marker=dict(size=9),
                                  hovertemplate=f"epoch %{{x}}: {name} %{{y:.1f}}%<extra></extra>"))
-    fig.add_hline(y=10, line=dict(color=GREY, dash="dot"), annotation_text="chance (10%)",
-                  annotation_position="bottom right")
-    fig.update_xaxes(title="epoch", range=[-0.2, max(total_epochs, 1) + 0.2], dtick=1)
-    fig.update_yaxes(title="accuracy (%)", range=[0, 101])
-    return _layout(fig, "Accuracy", height)
+    right = max(total_epochs, 1) + 0.2
+    chance = dict(type="line", x0=-0.2, x1=right, y0=10, y1=10, line=dict(color=GREY, dash="dot"))
+    note = dict(x=right, y=10, xanchor="right", yanchor="bottom", showarrow=False,
+                text="chance (10%)", font=dict(color="#64748b", size=12))
+    return go.Figure(traces, _layout(
+        "Accuracy", height, shapes=[chance], annotations=[note],
+        xaxis=dict(title="epoch", range=[-0.2, right], dtick=max(1, -(-total_epochs // 10))),
+        yaxis=dict(title="accuracy (%)", range=[0, 101])))
 
 
 def prediction_grid(images, labels, probs=None, selected: int | None = None, cols: int = 8,
@@ -94,12 +111,14 @@ def prediction_grid(images, labels, probs=None, selected: int | None = None, col
     """The fixed test digits, each titled with its predicted label and probability:
     green when right, red when wrong, grey before any prediction."""
     images = np.asarray(images).reshape(-1, 28, 28)
+    if images.max() <= 1.0:
+        images = images * 255
     n = len(images)
     rows = int(np.ceil(n / cols))
     gap, tile = 8, 28
     cell_h, cell_w = tile + gap + 10, tile + gap              # room for a caption above each tile
-    mosaic = np.full((rows * cell_h, cols * cell_w), np.nan)
-    fig = go.Figure()
+    mosaic = np.zeros((rows * cell_h, cols * cell_w), dtype=np.uint8)   # 0 = white paper
+    annotations, shapes = [], []
     for i in range(n):
         r, c = divmod(i, cols)
         top, left = r * cell_h + 10, c * cell_w
@@ -110,20 +129,20 @@ def prediction_grid(images, labels, probs=None, selected: int | None = None, col
             guess = int(np.argmax(probs[i]))
             color = GREEN if guess == int(labels[i]) else RED
             caption = f"{guess} · {100 * float(probs[i][guess]):.0f}%"
-        fig.add_annotation(x=left + tile / 2 - 0.5, y=top - 1.5, text=f"<b>{caption}</b>",
-                           showarrow=False, yanchor="bottom", font=dict(size=15, color=color))
-        width = 5 if i == selected else 3
-        fig.add_shape(type="rect", x0=left - 1.5, x1=left + tile - 0.5, y0=top - 1.5,
-                      y1=top + tile - 0.5, line=dict(color=BLUE if i == selected else color,
-                                                     width=width))
-    zmax = 1.0 if np.nanmax(mosaic) <= 1.0 else 255.0
-    fig.add_trace(go.Heatmap(z=mosaic, colorscale=BINARY, zmin=0, zmax=zmax, showscale=False,
-                             hoverinfo="skip"))
-    fig.update_xaxes(visible=False, range=[-3, cols * cell_w - gap + 2])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    fig.update_layout(font=FONT, height=height, plot_bgcolor="white",
-                      margin=dict(l=0, r=0, t=0, b=0))
-    return fig
+        annotations.append(dict(x=left + tile / 2 - 0.5, y=top - 1.5, text=f"<b>{caption}</b>",
+                                showarrow=False, yanchor="bottom", font=dict(size=15, color=color)))
+        shapes.append(dict(type="rect", x0=left - 1.5, x1=left + tile - 0.5, y0=top - 1.5,
+                           y1=top + tile - 0.5,
+                           line=dict(color=BLUE if i == selected else color,
+                                     width=5 if i == selected else 3)))
+    heatmap = go.Heatmap(z=mosaic, colorscale=BINARY, zmin=0, zmax=255, showscale=False,
+                         hoverinfo="skip")
+    return go.Figure([heatmap], dict(
+        font=FONT, height=height, plot_bgcolor="white", margin=dict(l=0, r=0, t=0, b=0),
+        annotations=annotations, shapes=shapes,
+        xaxis=dict(visible=False, range=[-3, cols * cell_w - gap + 2], fixedrange=True),
+        yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain",
+                   fixedrange=True)))
 
 
 def prediction_bars(probs, true_label: int, height: int = 330, title: str = "") -> go.Figure:
@@ -132,26 +151,29 @@ def prediction_bars(probs, true_label: int, height: int = 330, title: str = "") 
     guess = int(np.argmax(probs))
     colors = [GREY] * 10
     colors[guess] = GREEN if guess == true_label else RED
-    fig = go.Figure(go.Bar(
+    bars = go.Bar(
         x=list(range(10)), y=probs, marker_color=colors,
         marker_line=dict(color=[BLUE if k == true_label else "rgba(0,0,0,0)" for k in range(10)],
                          width=3),
         text=[f"{p:.2f}" for p in probs], textposition="outside",
-        hovertemplate="digit %{x}: probability %{y:.3e}<extra></extra>"))
-    fig.update_xaxes(title="digit (index in the prediction vector)", dtick=1)
-    fig.update_yaxes(title="probability", range=[0, 1.15])
-    return _layout(fig, title, height)
+        hovertemplate="digit %{x}: probability %{y:.3e}<extra></extra>")
+    return go.Figure([bars], _layout(
+        title, height, xaxis=dict(title="digit (index in the prediction vector)", dtick=1),
+        yaxis=dict(title="probability", range=[0, 1.15])))
 
 
 def format_prediction_vector(probs) -> str:
-    """The vector as NumPy prints it, e.g. array([1.2e-05, ..., 9.9e-01], dtype=float32)."""
-    return repr(np.asarray(probs, dtype=np.float32).round(4))
+    """The vector as NumPy prints it, two decimals: array([0.01, 0.  , ..., 0.93], dtype=float32)."""
+    probs = np.asarray(probs, dtype=np.float32)
+    body = np.array2string(probs, precision=2, suppress_small=True, separator=", ",
+                           max_line_width=44, prefix="array(")
+    return f"array({body}, dtype=float32)"
 
 
 # --------------------------------------------------------------------------- forward pass
 
-def forward_shapes_figure(batch_size: int = 128, height: int = 300) -> go.Figure:
-    """The forward pass as tensors drawn to (compressed) scale, with their shapes."""
+def forward_shapes_figure(batch_size: int = 128, height: int = 320) -> go.Figure:
+    """The forward pass as tensors drawn to (square-root) scale, with their shapes."""
     b = int(batch_size)
     steps = [  # (name, rows, cols, shape text, colour, operator drawn after it)
         ("inputs", b, 784, "(batch, 784)", "#e0e7ff", "@"),
@@ -163,28 +185,33 @@ def forward_shapes_figure(batch_size: int = 128, height: int = 300) -> go.Figure
         ("predictions", b, 10, "(batch, 10)", "#bbf7d0", ""),
     ]
     scale = lambda n: 6 + 3.2 * np.sqrt(n)                   # noqa: E731  (size 1 stays visible)
-    fig = go.Figure()
+    min_slot, op_slot = 64, {"@": 34, "+": 34, "relu →": 80, "softmax →": 100}
+    shapes, annotations = [], []
     x = 0.0
     for label, rows, cols, shape, color, op in steps:
         w, h = scale(cols), scale(rows)
-        fig.add_shape(type="rect", x0=x, x1=x + w, y0=-h / 2, y1=h / 2, fillcolor=color,
-                      line=dict(color="#334155", width=1.5))
-        fig.add_annotation(x=x + w / 2, y=-h / 2 - 4, text=f"<b>{label}</b><br>{shape}",
-                           showarrow=False, yanchor="top", font=dict(size=14))
-        x += w
+        slot = max(w, min_slot)
+        x0 = x + (slot - w) / 2
+        shapes.append(dict(type="rect", x0=x0, x1=x0 + w, y0=-h / 2, y1=h / 2, fillcolor=color,
+                           line=dict(color="#334155", width=1.5)))
+        annotations.append(dict(x=x + slot / 2, y=-h / 2 - 3, text=f"<b>{label}</b><br>{shape}",
+                                showarrow=False, yanchor="top", font=dict(size=13)))
+        x += slot
         if op:
-            fig.add_annotation(x=x + 17, y=0, text=f"<b>{op}</b>", showarrow=False,
-                               font=dict(size=18, color="#0f172a"))
-            x += 34 if len(op) == 1 else 66
+            annotations.append(dict(x=x + op_slot[op] / 2, y=0, text=f"<b>{op}</b>",
+                                    showarrow=False, font=dict(size=16, color="#0f172a")))
+            x += op_slot[op]
     top = scale(784) / 2
-    fig.add_annotation(x=0, y=top + 6, xanchor="left", yanchor="bottom", showarrow=False,
-                       font=dict(size=13, color="#475569"),
-                       text=f"batch = {b}: the same shapes for every batch (boxes drawn to square-root scale)")
-    fig.update_xaxes(visible=False, range=[-5, x + 5])
-    fig.update_yaxes(visible=False, range=[-top - 40, top + 20], scaleanchor="x")
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
-                      font=FONT)
-    return fig
+    annotations.append(dict(x=0, y=top + 4, xanchor="left", yanchor="bottom", showarrow=False,
+                            font=dict(size=13, color="#475569"),
+                            text=f"batch = {b} · the same shapes for every batch · boxes drawn "
+                                 "to square-root scale"))
+    return go.Figure([], dict(
+        height=height, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white", font=FONT,
+        shapes=shapes, annotations=annotations,
+        xaxis=dict(visible=False, range=[-2, x + 2], fixedrange=True),
+        yaxis=dict(visible=False, range=[-top - 34, top + 16], scaleanchor="x",
+                   constrain="domain", fixedrange=True)))
 
 
 # --------------------------------------------------------------------------- gradient tape
@@ -195,15 +222,13 @@ def tangent_figure(xs, ys, x0: float, y0: float, slope: float, title: str = "",
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     span = (xs.max() - xs.min()) / 4
     tx = np.array([x0 - span, x0 + span])
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="y = f(x)",
-                             line=dict(color=BLUE, width=3)))
-    fig.add_trace(go.Scatter(x=tx, y=y0 + slope * (tx - x0), mode="lines",
-                             name=f"tangent, slope {slope:.4g}",
-                             line=dict(color=RED, width=3, dash="dash")))
-    fig.add_trace(go.Scatter(x=[x0], y=[y0], mode="markers", name=f"x = {x0:g}",
-                             marker=dict(size=14, color=RED, line=dict(color="white", width=2))))
+    traces = [
+        go.Scatter(x=xs, y=ys, mode="lines", name="y = f(x)", line=dict(color=BLUE, width=3)),
+        go.Scatter(x=tx, y=y0 + slope * (tx - x0), mode="lines", name=f"tangent, slope {slope:.4g}",
+                   line=dict(color=RED, width=3, dash="dash")),
+        go.Scatter(x=[x0], y=[y0], mode="markers", name=f"x = {x0:g}",
+                   marker=dict(size=14, color=RED, line=dict(color="white", width=2))),
+    ]
     pad = 0.1 * (ys.max() - ys.min() or 1.0)
-    fig.update_yaxes(title="y", range=[ys.min() - pad, ys.max() + pad])
-    fig.update_xaxes(title="x")
-    return _layout(fig, title, height)
+    return go.Figure(traces, _layout(title, height, xaxis=dict(title="x"),
+                                     yaxis=dict(title="y", range=[ys.min() - pad, ys.max() + pad])))

@@ -355,14 +355,15 @@ def dead_units(weights: list[np.ndarray], images: np.ndarray) -> int:
     return int(np.sum(np.all(z1 <= 0, axis=0)))
 
 
-def diagnosis(epochs: list[EpochEvent], weights: list[np.ndarray] | None,
+def diagnosis(epochs: list[EpochEvent], weights: Callable[[], list[np.ndarray]] | None,
               images: np.ndarray) -> str | None:
-    """A sentence when accuracy is stuck at chance after an epoch, saying the likely cause."""
+    """A sentence when accuracy is stuck at chance after an epoch, saying the likely cause.
+    `weights` is called (e.g. engine.weights) only in that case."""
     trained = [e for e in epochs if e.epoch >= 1]
     if not trained or trained[-1].test_acc is None or trained[-1].test_acc > 0.15:
         return None
     if weights is not None:
-        dead = dead_units(weights, images[:1000])
+        dead = dead_units(weights(), images[:1000])
         if dead >= HIDDEN_SIZE * 0.9:
             return (f"{dead} of the {HIDDEN_SIZE} hidden units never fire (relu gives 0 for every "
                     f"image), so no gradient reaches them: the network is stuck at guessing. A "

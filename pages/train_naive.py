@@ -13,97 +13,64 @@ from lib.training import (ENGINES, INITS, PRESETS, UPDATE_RULES, TrainConfig, di
 STATE = "naive_state"                      # {"config": TrainConfig, "trainer": Trainer, "run": LiveRun}
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0, 1e3, 1e6]
 BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
+ss = st.session_state
 
 ui.page_intro(
     "🏋️ Train the naive network",
     "The book rebuilds its first network by hand: two `NaiveDense` layers, a `BatchGenerator`, "
     "and a training step that asks `tf.GradientTape` for the gradients and nudges every weight "
-    "against them. Press **Start** and watch it learn, batch by batch. Pause it, step through "
-    "it, change the settings and run it again.")
+    "against them. Press **Start** and watch it learn, batch by batch: the loss falls and the "
+    "16 test digits below turn from red to green. Pause it, step through it, change the "
+    "settings and run it again.")
 
 data = prepare_data(ui.get_dataset())      # (n, 784) float32 in [0, 1], shared by every session
-state = st.session_state.get(STATE)
+state = ss.get(STATE)
 if ui.live_was_away(state and state["run"], "naive_lr"):
     st.info("Training paused while you were on another page. Press **Resume** to go on.", icon="⏸️")
 
-# ---------------------------------------------------------------- the book's code
-st.header("1 · The code that runs")
-tabs = st.tabs(["NaiveDense", "NaiveSequential", "BatchGenerator", "one_training_step",
-                "update_weights", "engine", "the training loop"])
-shown = [["lib.naive:NaiveDense"], ["lib.naive:NaiveSequential", "lib.naive:build_model"],
-         ["lib.naive:BatchGenerator"], ["lib.naive:one_training_step"],
-         ["lib.naive:update_weights", "lib.naive:make_optimizer_update"], None,
-         ["lib.training:Trainer.events"]]
-captions = ["`keras.Variable` holds the weights; the layer is a matmul, a broadcast add and an "
-            "activation.", "The model is its layers, called in order; its weights are theirs, "
-            "concatenated.", "Our `fit` passes the chosen `batch_size` on (the listing in our "
-            "notes forgot to).", "Everything the tape sees between `with` and the end of the "
-            "block can be differentiated.", "Two ways to do the same SGD step: by hand, or with "
-            "`optimizers.SGD`.", None, "The book's `fit()` loop with a `yield` after every batch: "
-            "the page pulls batches from it, so pausing is exact."]
-engine_name = st.session_state.get("naive_engine", (state or {}).get("config", TrainConfig()).engine)
-for tab, entries, caption in zip(tabs, shown, captions):
-    with tab:
-        if entries is None:
-            spec = ENGINES[engine_name]
-            ui.code_panel(spec.source_code(), f"Engine **{spec.label}**: {spec.blurb}.")
-        else:
-            ui.code_panel("\n\n".join(source_of(e) for e in entries), caption)
-
-# ---------------------------------------------------------------- forward pass as shapes
-st.header("2 · The forward pass, as shapes")
-batch_size_now = st.session_state.get("naive_batch", 128)
-ui.plotly(forward_shapes_figure(batch_size_now), key="naive_forward_shapes")
-st.markdown(f"A batch of `{batch_size_now}` flattened digits `({batch_size_now}, 784)` times "
-            "`W1 (784, 512)` gives `(batch, 512)`; adding `b1 (512,)` is broadcasting; relu keeps "
-            "the shape. The second layer maps `(batch, 512)` to `(batch, 10)`: ten probabilities "
-            "per digit.")
-links = st.columns(3)
-with links[0]:
-    ui.nav_link("pages/dot_product.py", "How `@` turns (batch, 784) into (batch, 512)", "✖️")
-with links[1]:
-    ui.nav_link("pages/broadcasting.py", "Why `+ b` works on a whole batch", "📡")
-
 # ---------------------------------------------------------------- settings
-st.header("3 · Settings")
 saved = state["config"] if state else TrainConfig()
-defaults = {"naive_lr": saved.learning_rate, "naive_batch": saved.batch_size,
-            "naive_epochs": saved.epochs, "naive_seed": saved.seed, "naive_engine": saved.engine,
-            "naive_init": saved.init, "naive_rule": saved.update_rule,
-            "naive_size": saved.train_size or len(data.train_images)}
-for k, v in defaults.items():
-    st.session_state.setdefault(k, v)
+for k, v in {"naive_lr": saved.learning_rate, "naive_batch": saved.batch_size,
+             "naive_epochs": saved.epochs, "naive_seed": saved.seed, "naive_engine": saved.engine,
+             "naive_init": saved.init, "naive_rule": saved.update_rule,
+             "naive_size": saved.train_size or len(data.train_images)}.items():
+    ss.setdefault(k, v)
 
 
 def apply_preset() -> None:
-    preset = PRESETS[st.session_state["naive_preset"]]
-    st.session_state.update(naive_lr=preset["learning_rate"], naive_batch=preset["batch_size"],
-                            naive_epochs=preset["epochs"], naive_init=preset["init"],
-                            naive_rule=preset["update_rule"])
+    preset = PRESETS[ss["naive_preset"]]
+    ss.update(naive_lr=preset["learning_rate"], naive_batch=preset["batch_size"],
+              naive_epochs=preset["epochs"], naive_init=preset["init"],
+              naive_rule=preset["update_rule"])
 
 
-row = st.columns([2, 2, 2, 1])
-row[0].selectbox("Preset", list(PRESETS), key="naive_preset", on_change=apply_preset,
-                 help="'book' is the chapter's setting; the faster ones learn visibly in seconds.")
-row[1].select_slider("learning_rate", LEARNING_RATES, key="naive_lr", format_func=lambda v: f"{v:g}")
-row[2].select_slider("batch_size", BATCH_SIZES, key="naive_batch")
-row[3].number_input("epochs", 1, 50, key="naive_epochs")
-row = st.columns([2, 2, 2, 1])
-row[0].selectbox("Engine", list(ENGINES), key="naive_engine",
-                 format_func=lambda k: ENGINES[k].label)
-row[1].radio("Initial weights", list(INITS), key="naive_init", horizontal=True,
-             help=" · ".join(f"{k}: {v}" for k, v in INITS.items()))
-row[2].radio("Update rule", list(UPDATE_RULES), key="naive_rule", horizontal=True,
-             help=" · ".join(f"{k}: {v}" for k, v in UPDATE_RULES.items()))
-row[3].number_input("seed", 0, 9999, key="naive_seed")
-sizes = sorted({s for s in (500, 1000, 2000, 4000, 10000, 30000) if s < len(data.train_images)}
-               | {len(data.train_images)})
-if st.session_state["naive_size"] not in sizes:
-    st.session_state["naive_size"] = len(data.train_images)
-st.select_slider("Training-set size (the first N training digits)", sizes, key="naive_size",
-                 format_func=lambda n: f"{n:,}")
+summary = (f"⚙️ Settings: learning_rate {ss.naive_lr:g} · batch_size {ss.naive_batch} · "
+           f"{ss.naive_epochs} epochs · {ss.naive_init} init · {ss.naive_engine} engine · "
+           f"{ss.naive_size:,} training digits")
+with st.expander(summary, expanded=False):
+    row = st.columns([2, 2, 2, 1])
+    row[0].selectbox("Preset", list(PRESETS), key="naive_preset", on_change=apply_preset,
+                     help="'book' is the chapter's setting; the faster ones learn visibly in seconds.")
+    row[1].select_slider("learning_rate", LEARNING_RATES, key="naive_lr",
+                         format_func=lambda v: f"{v:g}")
+    row[2].select_slider("batch_size", BATCH_SIZES, key="naive_batch")
+    row[3].number_input("epochs", 1, 50, key="naive_epochs")
+    row = st.columns([2, 2, 2, 1])
+    row[0].selectbox("Engine", list(ENGINES), key="naive_engine",
+                     format_func=lambda k: ENGINES[k].label, help=" · ".join(
+                         f"{s.name}: {s.blurb}" for s in ENGINES.values()))
+    row[1].radio("Initial weights", list(INITS), key="naive_init", horizontal=True,
+                 help=" · ".join(f"{k}: {v}" for k, v in INITS.items()))
+    row[2].radio("Update rule", list(UPDATE_RULES), key="naive_rule", horizontal=True,
+                 help=" · ".join(f"{k}: {v}" for k, v in UPDATE_RULES.items()))
+    row[3].number_input("seed", 0, 9999, key="naive_seed")
+    sizes = sorted({s for s in (500, 1000, 2000, 4000, 10000, 30000) if s < len(data.train_images)}
+                   | {len(data.train_images)})
+    if ss["naive_size"] not in sizes:
+        ss["naive_size"] = len(data.train_images)
+    st.select_slider("Training-set size (the first N training digits)", sizes, key="naive_size",
+                     format_func=lambda n: f"{n:,}")
 
-ss = st.session_state
 config = TrainConfig(learning_rate=ss.naive_lr, epochs=int(ss.naive_epochs),
                      batch_size=ss.naive_batch, seed=int(ss.naive_seed), init=ss.naive_init,
                      engine=ss.naive_engine, update_rule=ss.naive_rule,
@@ -112,61 +79,98 @@ if state is None or (state["run"].status == "idle" and state["config"] != config
     trainer, run = make_run(config, data)
     state = ss[STATE] = {"config": config, "trainer": trainer, "run": run}
 elif state["config"] != config:
-    st.caption("⚙️ The settings above differ from this run's. Press **Reset** to use them.")
+    st.caption("⚙️ The settings differ from this run's. Press **Reset** to use them.")
+
 
 # ---------------------------------------------------------------- live training
-st.header("4 · Training, live")
-
-
 def draw(run) -> None:
-    trainer = state["trainer"]
-    epochs = [e for e in run.epochs]
+    trainer, epochs = state["trainer"], list(run.epochs)
     trained = [e for e in epochs if e.epoch >= 1]
     left, right = st.columns(2)
     with left:
         ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches],
                               trainer.batches_per_epoch, trainer.config.epochs,
-                              [e.epoch for e in trained], [e.mean_loss for e in trained]),
-                  key="naive_loss_chart")
+                              [e.epoch for e in trained], [e.mean_loss for e in trained],
+                              height=330), key="naive_loss_chart")
     with right:
         ui.plotly(accuracy_figure([e.epoch for e in epochs], [e.train_acc for e in epochs],
-                                  [e.test_acc for e in epochs], trainer.config.epochs),
+                                  [e.test_acc for e in epochs], trainer.config.epochs, height=330),
                   key="naive_accuracy_chart")
     latest = run.latest_epoch
     metrics = st.columns(4)
     metrics[0].metric("loss (last batch)", f"{run.batches[-1].loss:.3f}" if run.batches else "–")
     metrics[1].metric("test accuracy", f"{100 * latest.test_acc:.1f}%" if latest else "–",
                       help="after the last finished epoch, on digits the network never trains on")
-    metrics[2].metric("train accuracy", f"{100 * latest.train_acc:.1f}%" if latest else "–")
+    metrics[2].metric("train accuracy", f"{100 * latest.train_acc:.1f}%" if latest else "–",
+                      help="on (at most 10,000 of) the digits it trains on")
     speed = run.samples_per_s()
     metrics[3].metric("samples / second", f"{speed:,.0f}" if speed else "–")
-    note = diagnosis(epochs, trainer.engine.weights() if trainer.engine else None,
-                     data.test_images)
+    note = diagnosis(epochs, trainer.engine.weights if trainer.engine else None, data.test_images)
     if note and run.status != "diverged":
         st.info(note, icon="🩺")
 
-    st.subheader("16 test digits, as the network sees them now")
-    probs = latest.predictions if latest is not None else None
+    probs = latest.predictions if latest is not None else None          # (16, 10) or None
     grid, detail = st.columns([3, 2])
-    pick = ss.get("naive_pick") or 0
+    pick = ss.get("naive_pick", 0)
     with grid:
+        st.markdown("**16 test digits, as the network sees them now**")
         ui.plotly(prediction_grid(data.fixed_images, data.fixed_labels, probs, selected=pick),
                   key="naive_digit_grid")
-        st.caption("Each digit shows the network's guess and how sure it is: green when right, "
+        st.caption("Above each digit: the network's guess and how sure it is, green when right, "
                    "red when wrong. They update after every epoch.")
     with detail:
-        st.segmented_control("Pick a digit (left to right, top to bottom)", list(range(16)),
-                             key="naive_pick", format_func=lambda i: str(i + 1))
-        label = int(data.fixed_labels[pick])
+        labels = data.fixed_labels
+        st.selectbox("Prediction vector of digit", list(range(16)), key="naive_pick",
+                     format_func=lambda i: f"#{i + 1} (a {labels[i]}, outlined in blue)")
+        label = int(labels[pick])
         if probs is None:
-            st.markdown(f"Digit {pick + 1} is a **{label}**. Its prediction vector appears "
-                        "once the network has seen it (press Start or Step).")
+            st.markdown(f"Digit #{pick + 1} is a **{label}**. Its prediction vector appears once "
+                        "the network has seen it: press **Start** or **Step one batch**.")
         else:
-            ui.plotly(prediction_bars(probs[pick], label, height=300), key="naive_pred_bars")
-            guess = int(np.argmax(probs[pick]))
-            st.code(f"predictions[{pick}]  # (10,)\n{format_prediction_vector(probs[pick])}\n"
-                    f"predictions[{pick}].argmax()  # {guess}\ntest_labels[...]  # {label}",
-                    language="python")
+            ui.plotly(prediction_bars(probs[pick], label, height=260), key="naive_pred_bars")
+            st.code(f"predictions[{pick}]            # (10,): one probability per digit\n"
+                    f"{format_prediction_vector(probs[pick])}\n"
+                    f"predictions[{pick}].argmax()   # {int(np.argmax(probs[pick]))}\n"
+                    f"test_labels[{pick}]            # {label}", language="python")
 
 
 ui.live_panel(state["run"], "naive", draw)
+
+# ---------------------------------------------------------------- the book's code
+st.header("The code that runs")
+st.caption("Read from the source files of this app: what you see is exactly what trains above.")
+tabs = st.tabs(["NaiveDense", "NaiveSequential", "BatchGenerator", "one_training_step",
+                "update_weights", f"engine: {ss.naive_engine}", "the training loop"])
+shown = [["lib.naive:NaiveDense"], ["lib.naive:NaiveSequential", "lib.naive:build_model"],
+         ["lib.naive:BatchGenerator"], ["lib.naive:one_training_step"],
+         ["lib.naive:update_weights", "lib.naive:make_optimizer_update"], None,
+         ["lib.training:Trainer.events"]]
+captions = [
+    "`keras.Variable` holds the weights; the layer is a matmul, a broadcast add and an activation.",
+    "The model is its layers called in order; its weights are theirs, concatenated.",
+    "Our `fit` passes the chosen `batch_size` on (the listing in our notes forgot to).",
+    "Every operation inside the `with` block is recorded, so the tape can differentiate the loss.",
+    "Two ways to do the same SGD step: by hand, or with `optimizers.SGD`.", None,
+    "The book's `fit()` loop with a `yield` after every batch: the page pulls batches from it, "
+    "so pausing is exact."]
+for tab, entries, caption in zip(tabs, shown, captions):
+    with tab:
+        if entries is None:
+            spec = ENGINES[ss.naive_engine]
+            ui.code_panel(spec.source_code(), f"Engine **{spec.label}**: {spec.blurb}.")
+        else:
+            ui.code_panel("\n\n".join(source_of(e) for e in entries), caption)
+
+# ---------------------------------------------------------------- forward pass as shapes
+st.header("The forward pass, as shapes")
+batch = ss.naive_batch
+ui.plotly(forward_shapes_figure(batch), key="naive_forward_shapes")
+st.markdown(f"A batch of `{batch}` flattened digits `({batch}, 784)` times `W1 (784, 512)` gives "
+            f"`({batch}, 512)`; adding `b1 (512,)` to every row is broadcasting; relu keeps the "
+            f"shape. The second layer maps `({batch}, 512)` to `({batch}, 10)`: ten probabilities "
+            "per digit, which is the prediction vector above.")
+links = st.columns(2)
+with links[0]:
+    ui.nav_link("pages/dot_product.py", "How `@` turns (batch, 784) into (batch, 512)", "✖️")
+with links[1]:
+    ui.nav_link("pages/broadcasting.py", "Why `+ b` works on a whole batch", "📡")

@@ -148,3 +148,13 @@ def test_every_engine_trains_on_the_page(at, engine):
     click(at, "naive_step")
     assert run_of(at).steps_done == 1
     assert engine in at.session_state["naive_state"]["config"].engine
+
+
+def test_picking_a_digit_shows_its_prediction_vector(at):
+    click(at, "naive_step")                      # epoch 0's predictions exist after one step
+    at.selectbox(key="naive_pick").set_value(3).run()
+    assert not at.exception
+    bars = next(s for s in plotly_specs(at) if s["data"] and s["data"][0]["type"] == "bar")
+    probs = run_of(at).epochs[0].predictions[3]
+    assert bars["data"][0]["y"] == pytest.approx(probs.tolist(), rel=1e-6)
+    assert any("predictions[3]" in c.value and "argmax" in c.value for c in at.code)

@@ -196,9 +196,9 @@ def test_importing_the_trainer_does_not_import_tensorflow():
 
 def test_diagnosis_explains_chance_accuracy(data):
     stuck = [EpochEvent(0, None, 0.1, 0.1, None), EpochEvent(1, 2.3, 0.1, 0.1, None)]
-    assert "chance" in training.diagnosis(stuck, initial_weights(0), data.test_images)
+    assert "chance" in training.diagnosis(stuck, lambda: initial_weights(0), data.test_images)
     dead = initial_weights(0)
     dead[1] = dead[1] - 1000.0                  # every hidden unit pushed far negative
-    assert "never fire" in training.diagnosis(stuck, dead, data.test_images)
+    assert "never fire" in training.diagnosis(stuck, lambda: dead, data.test_images)
     fine = stuck[:1] + [EpochEvent(1, 0.5, 0.9, 0.9, None)]
-    assert training.diagnosis(fine, initial_weights(0), data.test_images) is None
+    assert training.diagnosis(fine, None, data.test_images) is None
