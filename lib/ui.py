@@ -37,6 +37,26 @@ PAGE_MAP: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+def _leave_pages_directory_mode() -> None:
+    """Make a direct link like /slicing on a fresh server go through the router.
+
+    Until the router has called st.navigation once, Streamlit treats a folder named pages/
+    as an old-style multipage app and runs the linked page file on its own: no router, no
+    sidebar, the wrong navigation. Every page imports this module, so on that first run we
+    switch the mode off and rerun; the rerun goes through streamlit_app.py to the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old mode
+        return
+    if PagesManager.uses_pages_directory and st.runtime.exists():
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_pages_directory_mode()
+
+
 def page_exists(path: str) -> bool:
     return (ROOT / path).exists()
 

@@ -5,6 +5,7 @@ turns the skip into a failure.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -42,12 +43,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    if _chromium() is None:
-        _skip_or_fail("no Chromium found (apt-get install chromium)")
+@contextlib.contextmanager
+def streamlit_server(log_dir: Path):
+    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = log_dir / f"streamlit-{port}.log"
     env = {**os.environ, "MNIST_SOURCE": "sample", "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
            "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
@@ -55,24 +55,33 @@ def app_url(tmp_path_factory):
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    if _chromium() is None:
+        _skip_or_fail("no Chromium found (apt-get install chromium)")
+    with streamlit_server(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -25,3 +25,20 @@ def test_rank_shape_renders_and_builds(page, app_url):
 def test_sidebar_names_the_dataset(page, app_url):
     open_app_page(page, app_url, "")
     assert page.get_by_text("Offline MNIST sample").first.is_visible()
+
+
+def test_direct_link_on_a_fresh_server_goes_through_the_router(browser, tmp_path):
+    """A bookmark like /slicing must get the sectioned navigation and the dataset sidebar,
+    not Streamlit's automatic list of files in pages/."""
+    from tests.browser.conftest import streamlit_server
+
+    with streamlit_server(tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1200})
+        page = context.new_page()
+        open_app_page(page, url, "rank_shape")
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav.get_by_text("Under the hood").wait_for()
+        assert "rank shape" not in nav.inner_text()
+        assert page.get_by_text("Offline MNIST sample").first.is_visible()
+        assert page.get_by_role("heading", name="Rank & shape").first.is_visible()
+        context.close()
