@@ -63,7 +63,7 @@ def check_inputs(x_value: float, a: float = 2.0, b: float = 3.0) -> None:
 
 
 def book_example():
-    """The book's first tape: y = 2 * x + 3 at x = 0. The gradient is 2."""
+    """The book's first tape. Returns 2.0."""
     import tensorflow as tf
 
     x = tf.Variable(0.)
@@ -74,7 +74,7 @@ def book_example():
 
 
 def tensor_example(seed: int = 0):
-    """The tape with tensors: y = x @ W + b; each gradient has its variable's shape."""
+    """The tape on tensors; each gradient has its variable's shape."""
     import tensorflow as tf
 
     tf.random.set_seed(seed)
@@ -84,8 +84,9 @@ def tensor_example(seed: int = 0):
     with tf.GradientTape() as tape:
         y = tf.matmul(x, W) + b                              # (2, 2)
     grad_of_y_wrt_W_and_b = tape.gradient(y, [W, b])         # [(2, 2), (2,)]
-    return {"x": x.numpy(), "W": W.numpy(), "b": b.numpy(),
-            "grad_W": grad_of_y_wrt_W_and_b[0].numpy(), "grad_b": grad_of_y_wrt_W_and_b[1].numpy()}
+    grad_W, grad_b = grad_of_y_wrt_W_and_b
+    return dict(x=x.numpy(), W=W.numpy(), b=b.numpy(),
+                grad_W=grad_W.numpy(), grad_b=grad_b.numpy())
 
 
 def tape_gradient(key: str, x_value: float, a: float = 2.0, b: float = 3.0) -> tuple[float, float]:

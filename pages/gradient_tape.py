@@ -1,0 +1,100 @@
+"""Gradient tape: tf.GradientTape records a computation and gives back its gradient."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import tape, ui
+from lib.figures_training import tangent_figure
+
+ui.page_intro(
+    "📼 Gradient tape",
+    "Training needs one number per weight: how much the loss changes when that weight moves a "
+    "little, the **gradient**. TensorFlow's `GradientTape` gets it for you: run the computation "
+    "inside `with tf.GradientTape() as tape:`, then ask `tape.gradient(y, x)`.")
+
+SPINNER = "Importing TensorFlow (the first time takes a few seconds)…"
+
+
+@st.cache_data(show_spinner=SPINNER)
+def book_gradient() -> float:
+    return tape.book_example()
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=1000)
+def gradient(key: str, x: float, a: float, b: float) -> tuple[float, float]:
+    return tape.tape_gradient(key, x, a, b)
+
+
+@st.cache_data(show_spinner=SPINNER)
+def tensors() -> dict:
+    return tape.tensor_example()
+
+
+# ---------------------------------------------------------------- the book's example
+st.header("The book's example: y = 2x + 3")
+code, result = st.columns([3, 2])
+with code:
+    ui.code_panel(tape.source(tape.book_example),
+                  "`x` is a `tf.Variable`, so the tape watches it; `y` is computed under the tape.")
+with result:
+    ui.shape_badge("grad_of_y_wrt_x", f"{book_gradient():g}",
+                   help="computed just now by tf.GradientTape")
+    st.markdown("The line `y = 2x + 3` rises by **2** for every step of 1 in `x`, wherever you "
+                "stand: its slope is 2, and that is exactly what the tape returns.")
+
+# ---------------------------------------------------------------- pick a function
+st.header("Your turn: a function and a point")
+controls, picture = st.columns([2, 3])
+with controls:
+    key = st.radio("Function", list(tape.FUNCTIONS), key="tape_fn", horizontal=True,
+                   format_func=lambda k: tape.FUNCTIONS[k].formula)
+    fn = tape.FUNCTIONS[key]
+    a, b = 2.0, 3.0
+    if key == "linear":
+        cols = st.columns(2)
+        a = cols[0].number_input("a (slope)", -100.0, 100.0, 2.0, 0.5, key="tape_a")
+        b = cols[1].number_input("b (intercept)", -100.0, 100.0, 3.0, 0.5, key="tape_b")
+    x = st.slider("x: where to take the gradient", -6.0, 6.0, 1.0, 0.1, key="tape_x")
+try:
+    y, grad = gradient(key, float(x), float(a), float(b))
+except ValueError as err:
+    ui.show_error(str(err))
+    st.stop()
+exact = tape.analytic_gradient(key, x, a, b)
+with controls:
+    ui.code_panel(tape.snippet(key, x, a, b), "What runs for your choice (tape_gradient).")
+    m = st.columns(2)
+    m[0].metric("tape.gradient(y, x)", f"{grad:.6g}")
+    same = abs(grad - exact) <= 1e-5 * max(1.0, abs(exact))
+    m[1].metric(fn.derivative_text, f"{exact:.6g}", delta="✓ same" if same else "differs",
+                delta_color="green" if same else "red", delta_arrow="off",
+                help="the derivative worked out by hand, evaluated at x")
+with picture:
+    xs, ys = tape.curve(key, x, a, b)
+    ui.plotly(tangent_figure(xs, ys, x, y, grad, title=f"{fn.formula} and its tangent at x = {x:g}"),
+              key="tape_tangent")
+    st.markdown(f"The dashed line touches the curve at `x = {x:g}` with slope **{grad:.4g}**, the "
+                f"tape's gradient. {fn.note}")
+
+# ---------------------------------------------------------------- tensors
+st.header("With tensors: one gradient per weight, same shape")
+out = tensors()
+left, right = st.columns([3, 2])
+with left:
+    ui.code_panel(tape.source(tape.tensor_example),
+                  "The same pattern as a dense layer: `x @ W + b`, with `W` and `b` as variables.")
+with right:
+    row = st.columns(2)
+    with row[0]:
+        ui.shape_badge("W.shape", out["W"].shape)
+        ui.shape_badge("b.shape", out["b"].shape)
+    with row[1]:
+        ui.shape_badge("gradient of W", out["grad_W"].shape)
+        ui.shape_badge("gradient of b", out["grad_b"].shape)
+    st.markdown(f"The values: `gradient of b = {out['grad_b'].round(2).tolist()}` (each of the "
+                "2 rows of `y` adds `b` once), and each row `i` of the gradient of `W` repeats "
+                f"`x[:, i].sum()`: `{out['grad_W'].round(2).tolist()}`.")
+    st.markdown("Each gradient has the shape of its variable, so an update can subtract them "
+                "entry by entry: `w.assign(w - g * learning_rate)`. That is the whole training "
+                "step of the naive network.")
+    ui.nav_link("pages/train_naive.py", "Train the naive network with it", "🏋️")
