@@ -174,3 +174,17 @@ with links[0]:
     ui.nav_link("pages/dot_product.py", "How `@` turns (batch, 784) into (batch, 512)", "✖️")
 with links[1]:
     ui.nav_link("pages/broadcasting.py", "Why `+ b` works on a whole batch", "📡")
+
+# ---------------------------------------------------------------- look inside (shared with the quick start)
+st.header("Look inside")
+from lib.training import initial_weights  # noqa: E402  (the run's own starting weights)
+
+run_config, trainer = state["config"], state["trainer"]
+start = initial_weights(run_config.seed, run_config.init)           # [W1, b1, W2, b2] before step 1
+ui.look_inside(state["run"], "naive",
+               lambda: trainer.engine.weights()[0] if trainer.engine else None,
+               ui.get_dataset().test_images, data.test_labels,
+               trainer.engine.predict if trainer.engine else None, W1_start=start[0])
+with st.expander("🧪 The numpy engine's gradients against GradientTape's"):
+    ui.numpy_engine_panel(lambda: trainer.engine.weights() if trainer.engine else start,
+                          data.train_images, data.train_labels, "naive_numpy")
