@@ -103,3 +103,26 @@ def test_side_by_side_appears_when_the_naive_run_has_batches(at):
     specs = plotly_specs(at)
     names = [t.get("name", "") for s in specs for t in s["data"]]
     assert any(n.startswith("naive, SGD") for n in names)
+
+
+def test_look_inside_on_the_naive_page_with_the_numpy_engine():
+    at = open_app("pages/train_naive.py", timeout=120)
+    at.select_slider(key="naive_size").set_value(1000)
+    at.number_input(key="naive_epochs").set_value(1)
+    at.selectbox(key="naive_engine").set_value("numpy").run()
+    at.button(key="naive_start").click().run()
+    for _ in range(30):
+        if at.session_state["naive_state"]["run"].status != "running":
+            break
+        at.run()
+    at.run()
+    assert not at.exception, at.exception
+    specs = plotly_specs(at)
+    titles = [str((s["layout"].get("title") or {}).get("text")) for s in specs]
+    assert any("test digits, after epoch 1" in t for t in titles)            # confusion matrix
+    gallery = [s for s in specs if any(a.get("text") == "unit 0"
+                                       for a in s["layout"].get("annotations", []))]
+    assert gallery                                                          # weights gallery
+    at.button(key="naive_numpy_check").click().run()
+    assert not at.exception, at.exception
+    assert any("gradients **match**" in m.value and "1e-5" in m.value for m in at.markdown)
