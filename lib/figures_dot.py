@@ -4,6 +4,8 @@ animated cell by cell. Data in, Plotly figure out; no Streamlit here.
 from __future__ import annotations
 
 import numpy as np
+import pandas  # noqa: F401  plotly peeks at sys.modules["pandas"]; finish importing it first,
+# so a half-loaded pandas (the router's background TensorFlow import) is never seen here.
 import plotly.graph_objects as go
 
 from lib.figures import FONT

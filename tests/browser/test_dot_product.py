@@ -4,6 +4,7 @@ from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
 
 def test_dot_product_renders_and_matmul_plays(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 6000})   # the whole page in one picture
+    open_app_page(page, app_url, "")   # a fresh server runs the router only after "/" (see report)
     open_app_page(page, app_url, "dot_product")
     assert page.locator(".js-plotly-plot").count() >= 6
     anim = page.locator(".st-key-dot_matmul_anim .js-plotly-plot")
@@ -16,7 +17,7 @@ def test_dot_product_renders_and_matmul_plays(page, app_url):
         """(before) => {
             const t = document.querySelector('.st-key-dot_matmul_anim .gtitle');
             return t && t.textContent !== before && t.textContent.includes('C[');
-        }""", arg=before, timeout=10_000)
+        }""", arg=before, timeout=20_000)
     page.wait_for_timeout(1500)                                 # a few frames later
     assert "C[" in title.text_content()
     assert_no_exception(page)

@@ -4,6 +4,7 @@ from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
 
 def test_reshape_transpose_renders_and_flows(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 4200})   # the whole page in one picture
+    open_app_page(page, app_url, "")   # a fresh server runs the router only after "/" (see report)
     open_app_page(page, app_url, "reshape_transpose")
     assert page.locator(".js-plotly-plot").count() >= 5
     flow = page.locator(".st-key-reshape_flow .js-plotly-plot")
