@@ -326,7 +326,7 @@ def weights_gallery_panel(W1, key: str, W1_start=None) -> None:
                          key=f"{key}_which")
         first = st.number_input("first unit", 0, W1.shape[1] - 16, 0, step=16, key=f"{key}_first",
                                 disabled=which != "16 from unit…")
-        change = st.toggle("Show only what training changed", key=f"{key}_change",
+        change = st.toggle("Only what training changed", key=f"{key}_change",
                            value=W1_start is not None, disabled=W1_start is None,
                            help="W1 now minus W1 at the start: hides the random initial noise.")
     start = W1_start if change else None
@@ -340,8 +340,8 @@ def weights_gallery_panel(W1, key: str, W1_start=None) -> None:
         plotly(weights_gallery(W1, units, subtract=start), key=f"{key}_gallery")
     st.caption("Column `W1[:, j]` (784 numbers) reshaped to 28x28: where a digit's ink lands on "
                "red pixels, unit j's output `relu(x @ W1[:, j] + b1[j])` goes up; blue pixels "
-               "push it down. The weights start as random noise; switch on *only what training "
-               "changed* to see the strokes each unit has learned to look for. Each unit is "
+               "push it down. The weights start as random noise; *only what training changed* "
+               "shows the strokes each unit has learned to look for. Each unit is "
                "scaled to its own largest value.")
 
 
