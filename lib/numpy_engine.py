@@ -56,18 +56,18 @@ def loss_and_gradients(W1, b1, W2, b2, images, labels):
     """Sparse categorical crossentropy (batch mean) and d loss / d [W1, b1, W2, b2]."""
     batch = len(images)
     z1, h, logits = forward(W1, b1, W2, b2, images)
-    log_probs = log_softmax(logits)                              # (batch, 10)
+    log_probs = log_softmax(logits)           # (batch, 10)
     loss = -log_probs[np.arange(batch), labels].mean()
     # softmax + crossentropy together: d loss / d logits = (probs - one_hot) / batch
-    d_logits = np.exp(log_probs)                                 # probs, (batch, 10)
+    d_logits = np.exp(log_probs)              # probs, (batch, 10)
     d_logits[np.arange(batch), labels] -= 1.0
     d_logits /= batch
-    dW2 = h.T @ d_logits                                         # (512, batch) @ (batch, 10) -> (512, 10)
-    db2 = d_logits.sum(axis=0)                                   # (10,)
-    d_h = d_logits @ W2.T                                        # (batch, 10) @ (10, 512) -> (batch, 512)
-    d_z1 = d_h * (z1 > 0)                                        # relu passes the gradient where z1 > 0
-    dW1 = images.T @ d_z1                                        # (784, batch) @ (batch, 512) -> (784, 512)
-    db1 = d_z1.sum(axis=0)                                       # (512,)
+    dW2 = h.T @ d_logits                      # (512, batch) @ (batch, 10) -> (512, 10)
+    db2 = d_logits.sum(axis=0)                # (10,)
+    d_h = d_logits @ W2.T                     # (batch, 10) @ (10, 512) -> (batch, 512)
+    d_z1 = d_h * (z1 > 0)                     # relu passes the gradient where z1 > 0
+    dW1 = images.T @ d_z1                     # (784, batch) @ (batch, 512) -> (784, 512)
+    db1 = d_z1.sum(axis=0)                    # (512,)
     return float(loss), [dW1, db1, dW2, db2]
 
 
