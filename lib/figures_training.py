@@ -166,7 +166,7 @@ def format_prediction_vector(probs) -> str:
     """The vector as NumPy prints it, two decimals: array([0.01, 0.  , ..., 0.93], dtype=float32)."""
     probs = np.asarray(probs, dtype=np.float32)
     body = np.array2string(probs, precision=2, suppress_small=True, separator=", ",
-                           max_line_width=44, prefix="array(")
+                           max_line_width=36, prefix="array(")
     return f"array({body}, dtype=float32)"
 
 

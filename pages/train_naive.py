@@ -128,10 +128,10 @@ def draw(run) -> None:
                         "the network has seen it: press **Start** or **Step one batch**.")
         else:
             ui.plotly(prediction_bars(probs[pick], label, height=260), key="naive_pred_bars")
-            st.code(f"predictions[{pick}]            # (10,): one probability per digit\n"
+            st.code(f"predictions[{pick}]           # (10,)\n"
                     f"{format_prediction_vector(probs[pick])}\n"
-                    f"predictions[{pick}].argmax()   # {int(np.argmax(probs[pick]))}\n"
-                    f"test_labels[{pick}]            # {label}", language="python")
+                    f"predictions[{pick}].argmax()  # {int(np.argmax(probs[pick]))}\n"
+                    f"test_labels[{pick}]           # {label}", language="python")
 
 
 ui.live_panel(state["run"], "naive", draw)

@@ -202,3 +202,50 @@ def test_diagnosis_explains_chance_accuracy(data):
     assert "never fire" in training.diagnosis(stuck, lambda: dead, data.test_images)
     fine = stuck[:1] + [EpochEvent(1, 0.5, 0.9, 0.9, None)]
     assert training.diagnosis(fine, None, data.test_images) is None
+
+
+# --------------------------------------------------------------------------- figures
+
+def test_prediction_grid_colours_right_green_wrong_red_and_none_grey(data):
+    from lib.figures_training import GREEN, GREY, RED, prediction_grid
+    labels = data.fixed_labels
+    probs = np.full((16, 10), 0.01)
+    probs[np.arange(16), labels] = 0.9                      # all right...
+    probs[3] = 0.01
+    probs[3, (labels[3] + 1) % 10] = 0.9                    # ...except digit #4
+    fig = prediction_grid(data.fixed_images, labels, probs, selected=5)
+    colors = [a.font.color for a in fig.layout.annotations]
+    assert colors.count(RED) == 1 and colors[3] == RED and colors.count(GREEN) == 15
+    assert fig.layout.annotations[0].text == f"<b>{labels[0]} · 90%</b>"
+    assert fig.layout.shapes[5].line.width > fig.layout.shapes[4].line.width   # the picked one
+    idle = prediction_grid(data.fixed_images, labels, None)
+    assert {a.font.color for a in idle.layout.annotations} == {GREY}
+
+
+def test_loss_figure_thins_long_runs_and_goes_log_after_a_spike():
+    from lib.figures_training import MAX_RAW_POINTS, loss_figure
+    steps = np.arange(1, 4691)
+    fig = loss_figure(steps, np.linspace(2.3, 0.3, 4690), 469, 10, [1, 2], [1.0, 0.5])
+    raw = next(t for t in fig.data if t.name == "per batch")
+    assert len(raw.y) <= MAX_RAW_POINTS and fig.layout.yaxis.type == "linear"
+    assert fig.layout.xaxis.range == (0, 10)
+    spiky = loss_figure([1, 2, 3], [4.3, 464.0, 2.0], 32, 10)
+    assert spiky.layout.yaxis.type == "log"
+    assert len(loss_figure([], [], 32, 10).data) == 0
+
+
+def test_prediction_bars_and_printed_vector():
+    from lib.figures_training import GREEN, RED, format_prediction_vector, prediction_bars
+    probs = np.array([0.01] * 7 + [0.91, 0.01, 0.01])
+    assert prediction_bars(probs, 7).data[0].marker.color[7] == GREEN
+    assert prediction_bars(probs, 3).data[0].marker.color[7] == RED
+    text = format_prediction_vector(probs)
+    assert text.startswith("array([") and "0.91" in text and text.endswith("dtype=float32)")
+
+
+def test_forward_shapes_figure_names_every_tensor_with_its_shape():
+    from lib.figures_training import forward_shapes_figure
+    texts = " ".join(a.text for a in forward_shapes_figure(64).layout.annotations)
+    for piece in ("(batch, 784)", "(784, 512)", "(512,)", "(batch, 512)", "(512, 10)", "(10,)",
+                  "(batch, 10)", "relu", "softmax", "batch = 64"):
+        assert piece in texts
