@@ -128,10 +128,12 @@ def draw(run) -> None:
                         "the network has seen it: press **Start** or **Step one batch**.")
         else:
             ui.plotly(prediction_bars(probs[pick], label, height=260), key="naive_pred_bars")
-            st.code(f"predictions[{pick}]           # (10,)\n"
+            index = int(data.fixed_index[pick])                   # where it sits in the test set
+            st.code(f"predictions = model(test_digits)  # (16, 10)\n"
+                    f"predictions[{pick}]                   # (10,)\n"
                     f"{format_prediction_vector(probs[pick])}\n"
-                    f"predictions[{pick}].argmax()  # {int(np.argmax(probs[pick]))}\n"
-                    f"test_labels[{pick}]           # {label}", language="python")
+                    f"predictions[{pick}].argmax()          # {int(np.argmax(probs[pick]))}\n"
+                    f"test_labels[{index}]                  # {label}", language="python")
 
 
 ui.live_panel(state["run"], "naive", draw)
