@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import tape, ui
 from lib.figures_training import tangent_figure
+from lib.training import wait_for_tensorflow_prewarm
 
 ui.page_intro(
     "📼 Gradient tape",
@@ -17,16 +18,19 @@ SPINNER = "Importing TensorFlow (the first time takes a few seconds)…"
 
 @st.cache_data(show_spinner=SPINNER)
 def book_gradient() -> float:
+    wait_for_tensorflow_prewarm()          # never import TF while the router's thread does
     return tape.book_example()
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=1000)
 def gradient(key: str, x: float, a: float, b: float) -> tuple[float, float]:
+    wait_for_tensorflow_prewarm()
     return tape.tape_gradient(key, x, a, b)
 
 
 @st.cache_data(show_spinner=SPINNER)
 def tensors() -> dict:
+    wait_for_tensorflow_prewarm()
     return tape.tensor_example()
 
 
