@@ -17,25 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-def init_weights(seed: int = 0, init: str = "uniform") -> list[np.ndarray]:
-    """[W1 (784, 512), b1 (512,), W2 (512, 10), b2 (10,)] as float32.
-
-    "uniform" is the book's NaiveDense: W ~ U(0, 0.1), b = 0.
-    "glorot" is Keras's Dense default: W ~ U(-l, l) with l = sqrt(6 / (fan_in + fan_out)).
-    """
-    rng = np.random.default_rng(seed)
-    weights = []
-    for fan_in, fan_out in ((784, 512), (512, 10)):
-        if init == "uniform":
-            W = rng.uniform(0.0, 0.1, size=(fan_in, fan_out))
-        elif init == "glorot":
-            limit = np.sqrt(6.0 / (fan_in + fan_out))
-            W = rng.uniform(-limit, limit, size=(fan_in, fan_out))
-        else:
-            raise ValueError(f"unknown init {init!r}: use 'uniform' or 'glorot'")
-        weights += [W.astype(np.float32), np.zeros(fan_out, dtype=np.float32)]
-    return weights
+from lib.training import initial_weights as init_weights  # one init, shared by every engine
 
 
 def forward(W1, b1, W2, b2, images):

@@ -4,6 +4,7 @@ Pages call these so that every page looks and behaves the same.
 """
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import streamlit as st
@@ -113,7 +114,7 @@ def page_intro(title: str, text: str) -> None:
 
 def code_panel(code: str, caption: str | None = None) -> None:
     """The exact NumPy/Keras code of a concept."""
-    st.code(code.strip("\n"), language="python")
+    st.code(textwrap.dedent(code).strip("\n"), language="python")
     if caption:
         st.caption(caption)
 

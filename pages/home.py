@@ -14,10 +14,10 @@ page_intro("🧮 Tensor Lab: MNIST as a tensor",
            "Here are the handwritten digits of MNIST exactly as the network receives them.")
 
 code_panel("""
-from keras.datasets import mnist
-(train_images, train_labels), (test_images, test_labels) = mnist.load_data()
-train_images.shape, train_images.dtype   # the images: one 28x28 grid of bytes per digit
-train_labels.shape                       # the answers: one digit 0-9 per image
+    from keras.datasets import mnist
+    (train_images, train_labels), (test_images, test_labels) = mnist.load_data()
+    train_images.shape, train_images.dtype   # the images: one 28x28 grid of bytes per digit
+    train_labels.shape                       # the answers: one digit 0-9 per image
 """)
 
 c1, c2, c3, c4 = st.columns(4)
@@ -60,11 +60,11 @@ with pick:
     st.markdown(f"Ink covers **{np.count_nonzero(digit)}** of 784 pixels; "
                 f"the darkest is **{digit.max()}**.")
     code_panel(f"""
-digit = train_images[{index}]
-import matplotlib.pyplot as plt
-plt.imshow(digit, cmap=plt.cm.binary)
-train_labels[{index}]   # {train_labels[index]}
-""")
+        digit = train_images[{index}]
+        import matplotlib.pyplot as plt
+        plt.imshow(digit, cmap=plt.cm.binary)
+        train_labels[{index}]   # {train_labels[index]}
+    """)
 with picture:
     plotly(digit_heatmap(digit, show_values=show_values,
                          title=f"train_images[{index}]: a 28x28 matrix of bytes"), key="home_digit")
