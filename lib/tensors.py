@@ -75,9 +75,11 @@ def build_code(shape: tuple[int, ...], dtype: str, seed: int = 0) -> str:
     shape_text = repr(tuple(shape))
     if dtype.startswith("float"):
         return (f"rng = np.random.default_rng({seed})\n"
-                f"x = rng.random({shape_text}).round(2).astype(\"{dtype}\")")
+                f"x = rng.random({shape_text}).round(2)\n"
+                f"x = x.astype(\"{dtype}\")")
     return (f"rng = np.random.default_rng({seed})\n"
-            f"x = rng.integers(0, 10, size={shape_text}).astype(\"{dtype}\")")
+            f"x = rng.integers(0, 10, size={shape_text})\n"
+            f"x = x.astype(\"{dtype}\")")
 
 
 @dataclass(frozen=True)

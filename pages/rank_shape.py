@@ -48,7 +48,7 @@ for rank, (tab, ex) in enumerate(zip(tabs, examples())):
 
 st.header("Build a tensor")
 st.markdown("Pick a rank and the size of each axis. The picture, the code and the attributes follow.")
-controls, picture = st.columns([1, 2])
+controls, picture = st.columns([2, 3])
 with controls:
     rank = st.slider("Rank (number of axes)", 0, MAX_BUILD_RANK, 3, key="builder_rank")
     default_sizes = [2, 3, 4, 3, 2]
