@@ -18,7 +18,6 @@ def metric_value(page, label: str) -> str:
 
 
 def open_broadcasting(page, app_url):
-    open_app_page(page, app_url, "")                      # register st.navigation first
     page.set_viewport_size({"width": 1400, "height": 4200})
     open_app_page(page, app_url, "broadcasting")
     page.locator(".js-plotly-plot").first.wait_for(state="visible")

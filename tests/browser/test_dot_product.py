@@ -4,9 +4,8 @@ from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
 
 def test_dot_product_renders_and_matmul_plays(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 6000})   # the whole page in one picture
-    open_app_page(page, app_url, "")   # a fresh server runs the router only after "/" (see report)
     open_app_page(page, app_url, "dot_product")
-    assert page.locator(".js-plotly-plot").count() >= 6
+    page.locator(".js-plotly-plot").nth(5).wait_for(state="attached")   # Plotly loads after idle
     anim = page.locator(".st-key-dot_matmul_anim .js-plotly-plot")
     anim.scroll_into_view_if_needed()
     title = anim.locator(".gtitle")

@@ -16,7 +16,6 @@ def set_number(page, label: str, value: int) -> None:
 
 
 def test_elementwise_page_and_race(page, app_url):
-    open_app_page(page, app_url, "")                      # register st.navigation first
     page.set_viewport_size({"width": 1400, "height": 3600})
     open_app_page(page, app_url, "elementwise")
     page.locator(".js-plotly-plot").nth(1).wait_for(state="visible")

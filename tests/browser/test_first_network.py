@@ -3,7 +3,6 @@ from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
 
 
 def test_quick_start_trains_predicts_evaluates_and_the_canvas_loads(page, app_url):
-    open_app_page(page, app_url, "")                 # register st.navigation first
     page.set_viewport_size({"width": 1400, "height": 7000})
     open_app_page(page, app_url, "first_network")
     assert page.get_by_text("401,920").count() >= 1 and page.get_by_text("5,130").count() >= 1

@@ -5,14 +5,14 @@ from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
 def test_home_renders_mnist(page, app_url):
     open_app_page(page, app_url, "")
     assert page.get_by_text("train_images.shape").first.is_visible()
-    assert page.locator('[data-testid="stImage"] img').count() >= 24
-    assert page.locator(".js-plotly-plot").count() >= 2
+    page.locator('[data-testid="stImage"] img').nth(23).wait_for()   # the 24 first digits
+    page.locator(".js-plotly-plot").nth(1).wait_for()   # label counts and the big digit
     screenshot(page, "home")
 
 
 def test_rank_shape_renders_and_builds(page, app_url):
     open_app_page(page, app_url, "rank_shape")
-    assert page.locator(".js-plotly-plot").count() >= 3
+    page.locator(".js-plotly-plot").nth(2).wait_for(state="attached")   # Plotly's bundle loads after idle
     slider = page.get_by_role("slider").first
     slider.focus()
     slider.press("ArrowRight")                 # rank 3 -> 4: a row of cubes

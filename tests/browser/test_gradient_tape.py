@@ -8,7 +8,6 @@ def metric_value(page, label: str) -> str:
 
 
 def test_gradient_tape_page(page, app_url):
-    open_app_page(page, app_url, "")
     page.set_viewport_size({"width": 1400, "height": 2600})
     open_app_page(page, app_url, "gradient_tape")
     assert metric_value(page, "grad_of_y_wrt_x") == "2"

@@ -4,9 +4,8 @@ from tests.browser.helpers import assert_no_exception, open_app_page, screenshot
 
 def test_reshape_transpose_renders_and_flows(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 4200})   # the whole page in one picture
-    open_app_page(page, app_url, "")   # a fresh server runs the router only after "/" (see report)
     open_app_page(page, app_url, "reshape_transpose")
-    assert page.locator(".js-plotly-plot").count() >= 5
+    page.locator(".js-plotly-plot").nth(4).wait_for(state="attached")   # Plotly loads after idle
     flow = page.locator(".st-key-reshape_flow .js-plotly-plot")
     element_1 = flow.locator(".scatterlayer .trace").nth(1).locator(".point").nth(1)
     before = element_1.get_attribute("transform")
@@ -14,9 +13,9 @@ def test_reshape_transpose_renders_and_flows(page, app_url):
     page.wait_for_timeout(2500)
     assert element_1.get_attribute("transform") != before     # element 1 has moved
     page.get_by_role("button", name="does not fit").click()   # an impossible reshape, explained
+    page.get_by_text("reshape never adds or drops elements").first.wait_for(state="visible")
     wait_idle(page)
     assert_no_exception(page)
-    assert page.get_by_text("reshape never adds or drops elements").first.is_visible()
     page.get_by_role("button", name="book: (3, 2) → (6, 1)").click()
     wait_idle(page)
     screenshot(page, "reshape_transpose")

@@ -41,9 +41,6 @@ def metric_value(page, label: str) -> str:
 
 
 def test_slicing_page_draws_the_selection(page, app_url):
-    # A fresh server answers a direct /slicing with Streamlit's automatic pages/ navigation
-    # (no router, so no wide layout); opening the app root first registers st.navigation.
-    open_app_page(page, app_url, "")
     page.set_viewport_size({"width": 1400, "height": 3800})   # the whole page in one shot
     open_app_page(page, app_url, "slicing")
     assert metric_value(page, "selection.shape") == "(90, 28, 28)"
@@ -96,6 +93,6 @@ def test_example_button_and_batch_slider(page, app_url):
     assert_no_exception(page)
     expect(page.locator('[data-testid="stSliderThumbValue"]').nth(0)).to_have_text("128")
     wait_charts(page)
-    assert "batch n=3" in page.locator(".js-plotly-plot").nth(2).inner_text()
+    expect(page.locator(".js-plotly-plot").nth(2)).to_contain_text("batch n=3")
     assert metric_value(page, "batch.shape") == "(128, 28, 28)"
     screenshot(page, "slicing_batches")

@@ -28,7 +28,6 @@ def status_text(page) -> str:
 
 
 def test_start_watch_pause(page, app_url):
-    open_app_page(page, app_url, "")
     page.set_viewport_size({"width": 1400, "height": 4200})
     open_app_page(page, app_url, "train_naive")
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Settings").click()
