@@ -38,3 +38,13 @@ def plotly_specs(at: AppTest) -> list[dict]:
     import json
 
     return [_decode(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+
+
+def metric(at: AppTest, label: str) -> str | None:
+    """The value of the first st.metric with this label, or None."""
+    return next((m.value for m in at.metric if m.label == label), None)
+
+
+def errors(at: AppTest) -> str:
+    """Every st.error message on the page, one per line."""
+    return "\n".join(e.value for e in at.error)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lib.products import random_matrix
-from tests.app.helpers import open_app, plotly_specs
+from tests.app.helpers import errors, metric, open_app, plotly_specs
 
 PAGE = "pages/dot_product.py"
 
@@ -15,14 +15,6 @@ def at():
     app = open_app(PAGE)
     assert not app.exception, app.exception
     return app
-
-
-def metric(at, label: str) -> str | None:
-    return next((m.value for m in at.metric if m.label == label), None)
-
-
-def errors(at) -> str:
-    return "\n".join(e.value for e in at.error)
 
 
 def test_opens_with_vectors_and_the_dense_layer(at):

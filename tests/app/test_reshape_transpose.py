@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lib.data import load_mnist
-from tests.app.helpers import open_app, plotly_specs
+from tests.app.helpers import errors, metric, open_app, plotly_specs
 
 PAGE = "pages/reshape_transpose.py"
 N = len(load_mnist().train_images)
@@ -15,14 +15,6 @@ def at():
     app = open_app(PAGE)
     assert not app.exception, app.exception
     return app
-
-
-def metric(at, label: str) -> str | None:
-    return next((m.value for m in at.metric if m.label == label), None)
-
-
-def errors(at) -> str:
-    return "\n".join(e.value for e in at.error)
 
 
 def test_opens_on_the_book_example(at):
