@@ -77,3 +77,40 @@ def label_counts_bar(labels: np.ndarray, title: str = "") -> go.Figure:
     fig.update_layout(title=title or None, font=FONT, height=320, plot_bgcolor="white",
                       margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     return fig
+
+
+# ------------------------------------------------------------------ animations
+# Plotly animations play in the browser with no reruns: frames, Play/Pause, a slider.
+
+def fast_figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
+    """A Figure from plain dicts without plotly's per-property validation (5-10x faster for
+    animations with many frames). Unit tests re-validate every builder's output."""
+    return go.Figure(data=data, layout=layout, frames=frames, _validate=False)
+
+
+def play_args(frame_ms: int, redraw: bool = True) -> dict:
+    """What ▶ Play passes to Plotly.animate: one frame every frame_ms, from where it stands."""
+    return dict(frame=dict(duration=frame_ms, redraw=redraw), fromcurrent=True,
+                transition=dict(duration=0), mode="immediate")
+
+
+def player_buttons(play: dict, y: float = 0) -> dict:
+    """▶ Play / ⏸ Pause buttons for a figure with frames."""
+    pause = [[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                          transition=dict(duration=0))]
+    return dict(type="buttons", direction="left", x=0.0, y=y, xanchor="left", yanchor="top",
+                pad=dict(r=8, t=8), showactive=False,
+                buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
+                         dict(label="⏸ Pause", method="animate", args=pause)])
+
+
+def frame_slider(names: list[str], redraw: bool, y: float = 0, labels: list[str] | None = None,
+                 prefix: str | None = None) -> dict:
+    """A slider with one step per frame; unlabelled unless `labels` (shown after `prefix`)."""
+    step = dict(mode="immediate", frame=dict(duration=0, redraw=redraw), transition=dict(duration=0))
+    current = (dict(prefix=prefix, font=dict(size=15)) if prefix is not None
+               else dict(visible=False))
+    return dict(active=0, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=8),
+                currentvalue=current, ticklen=2,
+                steps=[dict(method="animate", label=label, args=[[name], step])
+                       for name, label in zip(names, labels or [""] * len(names))])

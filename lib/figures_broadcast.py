@@ -16,13 +16,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 
-# Plotly peeks at sys.modules["pandas"] without importing it. While the router's background
-# TensorFlow import is still loading pandas, that peek finds a half-initialised module and
-# building a figure fails ("partially initialized module 'pandas'"). Importing pandas here
-# waits for that import to finish first.
+from lib.figures import frame_slider, play_args, player_buttons
 from lib.shapes import BROADCAST_OPS, Shape, Step, broadcast_steps, format_shape
 
 CAP_LAST_TWO = 4        # drawn size of the row and column axes, at most
@@ -340,9 +336,6 @@ def broadcast_animation(x_shape: Shape, y_shape: Shape, op: str = "+", seed: int
         frames.append(go.Frame(name=str(k), data=_traces(frame), traces=list(range(8))))
 
     fig = go.Figure(data=frames[0].data, frames=frames)
-    slider_steps = [dict(method="animate", label=_slider_label(s), args=[[str(k)], dict(
-        mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))])
-        for k, s in enumerate(steps)]
     height = int(lay.cell_px * (lay.top - lay.bottom) + 130)
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
@@ -350,18 +343,9 @@ def broadcast_animation(x_shape: Shape, y_shape: Shape, op: str = "+", seed: int
         xaxis=dict(visible=False, range=[-1.5, lay.width + 1.5], fixedrange=True),
         yaxis=dict(visible=False, range=[lay.bottom, lay.top], scaleanchor="x",
                    scaleratio=1, fixedrange=True),
-        updatemenus=[dict(type="buttons", direction="left", x=0, y=0, xanchor="left",
-                          yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=[
-            dict(label="▶ Play", method="animate", args=[None, dict(
-                frame=dict(duration=frame_ms, redraw=True), fromcurrent=True,
-                transition=dict(duration=0), mode="immediate")]),
-            dict(label="⏸ Pause", method="animate", args=[[None], dict(
-                frame=dict(duration=0, redraw=False), mode="immediate",
-                transition=dict(duration=0))]),
-        ])],
-        sliders=[dict(active=0, x=0.2, len=0.8, y=0, yanchor="top", pad=dict(t=10),
-                      currentvalue=dict(prefix="Step: ", font=dict(size=15)),
-                      steps=slider_steps)],
+        updatemenus=[player_buttons(play_args(frame_ms))],
+        sliders=[frame_slider([str(k) for k in range(len(steps))], redraw=True,
+                              labels=[_slider_label(s) for s in steps], prefix="Step: ")],
     )
     return fig
 

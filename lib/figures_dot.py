@@ -4,11 +4,9 @@ animated cell by cell. Data in, Plotly figure out; no Streamlit here.
 from __future__ import annotations
 
 import numpy as np
-import pandas  # noqa: F401  plotly peeks at sys.modules["pandas"]; finish importing it first,
-# so a half-loaded pandas (the router's background TensorFlow import) is never seen here.
 import plotly.graph_objects as go
 
-from lib.figures import FONT
+from lib.figures import FONT, fast_figure, frame_slider, play_args, player_buttons
 from lib.products import MatmulStep, Pairing, matmul_steps
 
 A_COLOR, B_COLOR, BATCH_COLOR = "#dbeafe", "#ffedd5", "#ede9fe"     # light blue, orange, violet
@@ -37,12 +35,6 @@ class Canvas:
 
     def add_annotation(self, **kw) -> None:
         self.annotations.append(kw)
-
-
-def fast_figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
-    """A Figure from plain dicts without plotly's per-property validation (5-10x faster for
-    animations with many frames). Our unit tests re-validate every builder's output."""
-    return go.Figure(data=data, layout=layout, frames=frames, _validate=False)
 
 
 # ------------------------------------------------------------------ shape boxes
@@ -241,8 +233,7 @@ def matmul_animation(a: np.ndarray, b: np.ndarray, by_cell: bool = False,
               (xb - 0.6, k / 2 - 0.5, "right", f"B {_shape_text(b.shape)}"),
               (xb + m - 0.4, ya + n / 2 - 0.5, "left", f"C = A @ B<br>{_shape_text((n, m))}"),
               (-0.5, yp, "right", "products<br>A[i, t]×B[t, j]")]
-    play = dict(frame=dict(duration=frame_ms, redraw=True), fromcurrent=True,
-                transition=dict(duration=0), mode="immediate")
+    play = play_args(frame_ms, redraw=True)
     layout = dict(
         title=dict(text=title, x=0.01, font=dict(size=16, color=INK)), height=height, font=FONT,
         plot_bgcolor="white", margin=dict(l=10, r=10, t=60, b=10),
@@ -253,21 +244,3 @@ def matmul_animation(a: np.ndarray, b: np.ndarray, by_cell: bool = False,
         xaxis=dict(visible=False, range=[-3.2, xb + m + 2.6]),
         yaxis=dict(visible=False, autorange="reversed"))
     return fast_figure(data, layout, frames)
-
-
-def player_buttons(play_args: dict, y: float = 0) -> dict:
-    """▶ Play / ⏸ Pause buttons for a figure with frames."""
-    pause = [[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
-                          transition=dict(duration=0))]
-    return dict(type="buttons", direction="left", x=0.0, y=y, xanchor="left", yanchor="top",
-                pad=dict(r=8, t=8), showactive=False,
-                buttons=[dict(label="▶ Play", method="animate", args=[None, play_args]),
-                         dict(label="⏸ Pause", method="animate", args=pause)])
-
-
-def frame_slider(names: list[str], redraw: bool, y: float = 0) -> dict:
-    """A slider with one unlabelled step per frame (the figure's title says where we are)."""
-    step = dict(mode="immediate", frame=dict(duration=0, redraw=redraw), transition=dict(duration=0))
-    return dict(active=0, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=8),
-                currentvalue=dict(visible=False), ticklen=2,
-                steps=[dict(method="animate", label="", args=[[name], step]) for name in names])

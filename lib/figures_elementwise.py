@@ -5,20 +5,15 @@ Data in, Plotly figure out; no Streamlit here.
 from __future__ import annotations
 
 import numpy as np
-import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lib.figures import FONT
 from lib.race import RaceResult
-# Plotly peeks at sys.modules["pandas"] without importing it. While the router's background
-# TensorFlow import is still loading pandas, that peek finds a half-initialised module and
-# building a figure fails ("partially initialized module 'pandas'"). Importing pandas here
-# waits for that import to finish first.
 from lib.shapes import format_shape
 
 # Negative values red, zero white, positive blue: relu's work is the red turning white.
 DIVERGING = [[0.0, "#dc2626"], [0.5, "#ffffff"], [1.0, "#2563eb"]]
-FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=14)
 
 
 def value_grids(panels: list[tuple[str, np.ndarray]], symbols: list[str] | None = None,

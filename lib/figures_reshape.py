@@ -10,8 +10,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from lib.figures import BINARY, FONT
-from lib.figures_dot import Canvas, fast_figure, frame_slider, player_buttons
+from lib.figures import BINARY, FONT, fast_figure, frame_slider, play_args, player_buttons
+from lib.figures_dot import Canvas
 from lib.shapes import format_shape
 
 MAX_FLOW_ELEMENTS = 60          # the flow animation draws every element
@@ -108,8 +108,7 @@ def flow_animation(src_shape: tuple[int, ...], dst_shape: tuple[int, ...],
     notes = [dict(x=x - 0.45, y=y - 0.6, text=f"<b>{text}</b>", showarrow=False, xanchor="left",
                   yanchor="bottom", font=dict(size=14, color=INK))
              for (x, y), text in (((0, 0), titles[0]), (tuple(offset), titles[1]))]
-    play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0),
-                mode="immediate", fromcurrent=True)
+    play = play_args(frame_ms, redraw=False)
     layout = dict(
         height=int(ppu * (height + 2.2) + 80), font=FONT, plot_bgcolor="white",
         margin=dict(l=10, r=10, t=10, b=60), showlegend=False, annotations=notes,

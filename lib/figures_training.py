@@ -5,13 +5,8 @@ curve-and-tangent picture of the Gradient tape page. Data in, Plotly figure out.
 from __future__ import annotations
 
 import numpy as np
-import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
 
-# Why pandas: plotly's validators peek at sys.modules["pandas"] without the import lock.
-# While the router's background thread imports TensorFlow (which imports pandas), that
-# entry can be half-initialised and plotly crashes ("partially initialized module
-# 'pandas' has no attribute 'Series'"). A real `import pandas` waits for it to finish.
 
 from lib.figures import BINARY, FONT
 
