@@ -1,11 +1,15 @@
 """A first neural network in a real browser: train one epoch, predict, evaluate, draw."""
-from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+from playwright.sync_api import expect
+
+from tests.browser.helpers import (assert_no_exception, metric_value, open_app_page, screenshot,
+                                   wait_charts, wait_idle)
 
 
 def test_quick_start_trains_predicts_evaluates_and_the_canvas_loads(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 7000})
     open_app_page(page, app_url, "first_network")
-    assert page.get_by_text("401,920").count() >= 1 and page.get_by_text("5,130").count() >= 1
+    expect(page.get_by_text("401,920").first).to_be_visible()
+    expect(page.get_by_text("5,130").first).to_be_visible()
 
     epochs = page.locator('input[aria-label="epochs"]')
     epochs.fill("2")
@@ -18,18 +22,18 @@ def test_quick_start_trains_predicts_evaluates_and_the_canvas_loads(page, app_ur
         timeout=120_000)
     wait_idle(page)
     assert_no_exception(page)
-    log = page.locator('[data-testid="stCode"]').filter(has_text="Epoch 1/2").first.inner_text()
-    assert "32/32" in log and "accuracy:" in log
-    acc = page.locator('[data-testid="stMetric"]').filter(has_text="test_acc").first
-    value = float(acc.locator('[data-testid="stMetricValue"]').inner_text())
+    log = page.locator('[data-testid="stCode"]').filter(has_text="Epoch 1/2").first
+    expect(log).to_contain_text("32/32")
+    expect(log).to_contain_text("accuracy:")
+    value = float(metric_value(page, "test_acc"))
     assert value > 0.85                                # two epochs of Adam on 4,000 digits
-    assert page.get_by_text("predictions[0].argmax()").count() >= 1
-    page.locator(".js-plotly-plot").nth(5).wait_for(state="visible")
+    expect(page.get_by_text("predictions[0].argmax()").first).to_be_visible()
+    wait_charts(page, 6)
     screenshot(page, "first_network")
 
     page.get_by_role("tab", name="🧮 Confusion matrix").click()
+    expect(page.get_by_text("read as").first).to_be_visible()
     wait_idle(page)
-    assert page.get_by_text("read as").count() >= 1
     screenshot(page, "first_network_confusion")
 
     page.get_by_role("tab", name="✏️ Draw a digit").click()

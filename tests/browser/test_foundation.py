@@ -1,10 +1,12 @@
 """Home and Rank & shape in a real browser: render, no exception, a screenshot each."""
+from playwright.sync_api import expect
+
 from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
 
 
 def test_home_renders_mnist(page, app_url):
     open_app_page(page, app_url, "")
-    assert page.get_by_text("train_images.shape").first.is_visible()
+    expect(page.get_by_text("train_images.shape").first).to_be_visible()
     page.locator('[data-testid="stImage"] img').nth(23).wait_for()   # the 24 first digits
     page.locator(".js-plotly-plot").nth(1).wait_for()   # label counts and the big digit
     screenshot(page, "home")
@@ -24,7 +26,7 @@ def test_rank_shape_renders_and_builds(page, app_url):
 
 def test_sidebar_names_the_dataset(page, app_url):
     open_app_page(page, app_url, "")
-    assert page.get_by_text("Offline MNIST sample").first.is_visible()
+    expect(page.get_by_text("Offline MNIST sample").first).to_be_visible()
 
 
 def test_direct_link_on_a_fresh_server_goes_through_the_router(browser, tmp_path):
@@ -38,7 +40,7 @@ def test_direct_link_on_a_fresh_server_goes_through_the_router(browser, tmp_path
         open_app_page(page, url, "rank_shape")
         nav = page.locator('[data-testid="stSidebarNav"]')
         nav.get_by_text("Under the hood").wait_for()
-        assert "rank shape" not in nav.inner_text()
-        assert page.get_by_text("Offline MNIST sample").first.is_visible()
-        assert page.get_by_role("heading", name="Rank & shape").first.is_visible()
+        expect(nav).not_to_contain_text("rank shape")
+        expect(page.get_by_text("Offline MNIST sample").first).to_be_visible()
+        expect(page.get_by_role("heading", name="Rank & shape").first).to_be_visible()
         context.close()

@@ -4,7 +4,8 @@ import time
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+from tests.browser.helpers import (assert_no_exception, expect_metric, open_app_page, screenshot,
+                                   wait_charts, wait_idle)
 
 INPUT = 'input[aria-label="Your index (press Enter to apply)"]'
 RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
@@ -18,8 +19,7 @@ def type_index(page, text: str, shape: str | None = None) -> float:
     start = time.perf_counter()
     box.press("Enter")
     if shape is not None:
-        expect(page.locator('[data-testid="stMetric"]').filter(has_text="selection.shape")
-               .locator('[data-testid="stMetricValue"]')).to_have_text(shape, timeout=30_000)
+        expect_metric(page, "selection.shape", shape, timeout_ms=30_000)
     else:
         try:   # a fast rerun may be over before we look
             page.wait_for_selector(RUNNING, timeout=2_000)
@@ -30,23 +30,16 @@ def type_index(page, text: str, shape: str | None = None) -> float:
     return seconds
 
 
-def wait_charts(page, count: int = 3) -> None:
-    """Plotly draws after the script is idle: wait for the charts themselves."""
-    page.locator(".js-plotly-plot").nth(count - 1).wait_for(state="visible")
-
-
-def metric_value(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+CHARTS = 3                      # the page draws three Plotly charts
 
 
 def test_slicing_page_draws_the_selection(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 3800})   # the whole page in one shot
     open_app_page(page, app_url, "slicing")
-    assert metric_value(page, "selection.shape") == "(90, 28, 28)"
-    wait_charts(page)
-    assert page.locator(".js-plotly-plot").count() == 3
-    assert page.locator('[data-testid="stImage"] img').count() >= 8 + 12
+    expect_metric(page, "selection.shape", "(90, 28, 28)")
+    wait_charts(page, CHARTS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)
+    page.locator('[data-testid="stImage"] img').nth(8 + 12 - 1).wait_for()
     screenshot(page, "slicing")
 
     seconds = [type_index(page, text, shape) for text, shape in
@@ -55,14 +48,14 @@ def test_slicing_page_draws_the_selection(page, app_url):
                 ("train_images[::2, 7:-7]", "(2000, 14, 28)"),
                 ("train_images[:, 7:-7, 7:-7]", "(4000, 14, 14)"))]
     assert_no_exception(page)
-    assert metric_value(page, "selection.shape") == "(4000, 14, 14)"
-    wait_charts(page)
+    expect_metric(page, "selection.shape", "(4000, 14, 14)")
+    wait_charts(page, CHARTS)
     print("browser: Enter -> new shape on screen: "
           + ", ".join(f"{s * 1000:.0f} ms" for s in seconds))
     screenshot(page, "slicing_crop")
 
     type_index(page, "train_images[::-500, ::2, ::-1]", "(8, 14, 28)")
-    wait_charts(page)
+    wait_charts(page, CHARTS)
     screenshot(page, "slicing_steps")
 
 
@@ -73,8 +66,8 @@ def test_bad_index_shows_an_error_not_a_traceback(page, app_url):
     error = page.locator('[data-testid="stAlertContentError"]').first
     expect(error).to_contain_text("function calls are not allowed", timeout=30_000)
     assert_no_exception(page)
-    wait_charts(page)
-    assert page.locator(".js-plotly-plot").count() == 3       # the rest still drawn
+    wait_charts(page, CHARTS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS)   # the rest still drawn
     screenshot(page, "slicing_error")
 
 
@@ -82,8 +75,8 @@ def test_example_button_and_batch_slider(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 3800})
     open_app_page(page, app_url, "slicing")
     page.get_by_role("button", name="train_images[:, 14:, 14:]").click()
+    expect_metric(page, "selection.shape", "(4000, 14, 14)")
     wait_idle(page)
-    assert metric_value(page, "selection.shape") == "(4000, 14, 14)"
     slider = page.get_by_role("slider").nth(1)                # n
     slider.focus()
     for step in range(1, 4):
@@ -92,7 +85,7 @@ def test_example_button_and_batch_slider(page, app_url):
         wait_idle(page)
     assert_no_exception(page)
     expect(page.locator('[data-testid="stSliderThumbValue"]').nth(0)).to_have_text("128")
-    wait_charts(page)
+    wait_charts(page, CHARTS)
     expect(page.locator(".js-plotly-plot").nth(2)).to_contain_text("batch n=3")
-    assert metric_value(page, "batch.shape") == "(128, 28, 28)"
+    expect_metric(page, "batch.shape", "(128, 28, 28)")
     screenshot(page, "slicing_batches")

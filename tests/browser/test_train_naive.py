@@ -1,30 +1,42 @@
-"""Train the naive network in a real browser: Start, watch the loss chart grow live
-(run_every ticks), Pause, and check that nothing moves while paused."""
+"""Train the naive network in a real browser: Start, watch the run advance live
+(run_every ticks), Pause, and check that nothing moves while paused.
+
+Progress is read the way a student reads it: the status line under the progress bar
+("batch 12 of 1,600 · ...")."""
+import re
 import time
 
-from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+from playwright.sync_api import expect
 
-LOSS_POINTS = """() => {
-  const gd = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(g => g.layout && g.layout.title && String(g.layout.title.text).includes('Loss'));
-  if (!gd) return -1;
-  const t = gd.data.find(d => d.name === 'per batch');
-  if (!t) return 0;
-  const y = t.y && (t.y._inputArray || t.y);   // plotly.js keeps NumPy arrays as {bdata, _inputArray}
-  return y ? y.length : 0;
-}"""
+from tests.browser.helpers import (assert_no_exception, open_app_page, screenshot, wait_charts,
+                                   wait_idle)
 
-
-def loss_points(page) -> int:
-    return page.evaluate(LOSS_POINTS)
+PROGRESS = '[data-testid="stProgress"]'
+BATCH = re.compile(r"batch ([\d,]+) of ([\d,]+)")
 
 
 def button(page, label: str):
     return page.locator('[data-testid="stButton"] button').filter(has_text=label).first
 
 
-def status_text(page) -> str:
-    return page.locator('[data-testid="stProgress"]').first.inner_text()
+def batches_done(page) -> int:
+    """The batch count in the status line (0 before the first batch)."""
+    match = BATCH.search(page.locator(PROGRESS).first.inner_text())
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def wait_batches_above(page, n: int, timeout_ms: int = 30_000) -> None:
+    page.wait_for_function(
+        """([sel, n]) => { const p = document.querySelector(sel);
+             const m = p && p.innerText.match(/batch ([\\d,]+) of/);
+             return m && parseInt(m[1].replace(/,/g, '')) > n; }""",
+        arg=[PROGRESS, n], timeout=timeout_ms)
+
+
+LOSS_LINE = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => (g.querySelector('.gtitle') || {}).textContent?.includes('Loss'));
+  const line = gd && gd.querySelector('.scatterlayer .trace .js-line');
+  return line ? line.getAttribute('d') : ''; }"""
 
 
 def test_start_watch_pause(page, app_url):
@@ -34,29 +46,33 @@ def test_start_watch_pause(page, app_url):
     epochs = page.get_by_label("epochs")
     epochs.fill("50")                            # long enough to watch and pause
     epochs.press("Enter")
+    expect(page.locator('[data-testid="stExpander"] summary').filter(has_text="Settings")
+           ).to_contain_text("50 epochs")
     wait_idle(page)
-    assert loss_points(page) == 0
+    expect(page.locator(PROGRESS).first).to_contain_text("not started")
+    wait_charts(page, 2)
     screenshot(page, "train_naive_idle")
 
     start = time.perf_counter()
     button(page, "Start").click()
-    page.wait_for_function("() => (" + LOSS_POINTS + ")() > 0", timeout=30_000)
-    first_point_s = time.perf_counter() - start
-    n1 = loss_points(page)
-    page.wait_for_timeout(2500)
-    n2 = loss_points(page)
+    wait_batches_above(page, 0)
+    first_batch_s = time.perf_counter() - start
+    n1 = batches_done(page)
+    line = page.evaluate(LOSS_LINE)
+    wait_batches_above(page, n1)                 # the fragment ticks: more batches appear
+    n2 = batches_done(page)
+    page.wait_for_function(f"(before) => ({LOSS_LINE})() !== before", arg=line,
+                           timeout=30_000)       # and the loss curve is redrawn with them
     assert_no_exception(page)
-    assert n2 > n1, "the loss chart should gain points while running (run_every ticks)"
-    print(f"first loss point {first_point_s:.2f} s after Start; {n1} -> {n2} points in 2.5 s")
+    print(f"first batch on screen {first_batch_s:.2f} s after Start; then {n1} -> {n2} batches")
     screenshot(page, "train_naive_running")
 
     button(page, "Pause").click()
-    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stProgress\"]')]"
-                           ".some(p => p.innerText.includes('paused'))", timeout=10_000)
+    expect(page.locator(PROGRESS).first).to_contain_text("paused", timeout=10_000)
     wait_idle(page)
-    p1 = loss_points(page)
-    page.wait_for_timeout(2000)
-    assert loss_points(page) == p1, "nothing may run while paused"
-    assert "Resume" in button(page, "Resume").inner_text()
+    p1 = batches_done(page)
+    page.wait_for_timeout(2000)                  # a paused run must stay where it is
+    assert batches_done(page) == p1, "nothing may run while paused"
+    expect(button(page, "Resume")).to_contain_text("Resume")
     assert_no_exception(page)
     screenshot(page, "train_naive")
