@@ -8,26 +8,28 @@ import threading
 
 import streamlit as st
 
-from lib.ui import data_notice, dataset_sidebar, get_dataset, navigation_pages
+from lib.ui import (data_notice, dataset_sidebar, get_dataset, keep_keras_state_between_runs,
+                    navigation_pages)
 
 
 @st.cache_resource(show_spinner=False)
-def prewarm_tensorflow() -> threading.Thread:
-    """Import TensorFlow in the background once per server, so Start on a training page
-    answers in about a second instead of after a 5-7 s import. Nothing else uses it here."""
+def start_server_housekeeping() -> threading.Thread:
+    """Once per server process: keep Keras's state between script runs, warm the training
+    stack in the background (TensorFlow's 5-7 s import, then one tiny step of each engine,
+    then `gc.freeze()`: see lib/server.py), and start the janitor that gives memory back
+    after sessions leave. Pages that do not train never wait for any of it."""
+    from lib.server import JANITOR, WARMUP_THREAD, warm_training_stack
+
+    keep_keras_state_between_runs()
     # Plotly looks up pandas/PIL in sys.modules without waiting for an import in flight, so a
-    # half-imported module from this thread could break a figure on another page: finish
-    # those imports here first.
+    # half-imported module from the warm-up thread could break a figure on another page:
+    # finish those imports here first.
     import pandas  # noqa: F401
     import PIL.Image  # noqa: F401
 
-    def _import() -> None:
-        try:
-            import tensorflow  # noqa: F401
-        except Exception:  # a broken TF install surfaces on the training page itself
-            pass
-    thread = threading.Thread(target=_import, name="prewarm-tensorflow", daemon=True)
+    thread = threading.Thread(target=warm_training_stack, name=WARMUP_THREAD, daemon=True)
     thread.start()
+    JANITOR.start()
     return thread
 
 
@@ -37,4 +39,4 @@ page = st.navigation(navigation_pages())
 dataset_sidebar(data)
 data_notice(data)
 page.run()
-prewarm_tensorflow()   # after the first page is drawn, so the import never delays it
+start_server_housekeeping()   # after the first page is drawn, so the warm-up never delays it

@@ -40,7 +40,7 @@ INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE = 28 * 28, 512, 10
 FLOPS_PER_SAMPLE = 6 * (INPUT_SIZE * HIDDEN_SIZE + HIDDEN_SIZE * OUTPUT_SIZE)  # fwd 2x + bwd 4x ≈ 2.44 M
 N_FIXED_DIGITS = 16
 TRAIN_ACC_SUBSET = 10_000        # train accuracy is measured on at most this many training images
-PREWARM_THREAD = "prewarm-tensorflow"   # the name streamlit_app.py gives its import thread
+from lib.server import WARMUP_THREAD as PREWARM_THREAD  # the router's warm-up thread
 DIVERGED_LOSS = 1e6              # a mean crossentropy this large means the logits have blown up
 
 INITS = {

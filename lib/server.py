@@ -1,0 +1,125 @@
+"""Housekeeping for one server process shared by a whole class. No Streamlit here.
+
+Why this exists (measured on a 2-core machine, see bench/classroom.py):
+- With TensorFlow and Keras imported the interpreter tracks ~400,000 long-lived objects
+  (modules, functions, classes). A full garbage collection visits all of them: ~210 ms
+  with the interpreter lock held, during which no other student's page can run. Python
+  runs such collections by itself from time to time, and Streamlit used to run one after
+  every script run (`runner.postScriptGC`, switched off in .streamlit/config.toml).
+- `gc.freeze()` moves every object alive at that moment into a permanent generation that
+  collections skip: afterwards a full collection visits only what sessions create (a
+  naive engine ~750 objects, a Keras quick-start model ~8,000) and takes ~1 ms when idle.
+  So we import and warm the whole training stack once, in the background, collect, and
+  freeze. Objects created later (sessions, models) are collected as usual.
+- Freezing has one cost: anything alive at that instant is never collected. That is the
+  start-up state plus whatever the first one or two sessions hold at that moment (a few
+  MB at most), once per process.
+- With no collection after every run, cyclic garbage (a Keras model, a session Streamlit
+  dropped) waits for Python's own generational trigger. `Janitor` makes sure it goes: a
+  daemon thread runs a full collection every `every_s` seconds and hands freed heap pages
+  back to the operating system, so memory returns after the class has left.
+"""
+from __future__ import annotations
+
+import ctypes
+import gc
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+WARMUP_THREAD = "prewarm-tensorflow"     # lib.training waits for a thread of this name
+
+
+@dataclass(frozen=True)
+class WarmupReport:
+    seconds: float            # import + warm-up + collection
+    frozen: int               # objects moved out of the collector's reach
+    tracked_after: int        # objects a full collection still visits right after
+    error: str = ""           # a broken TensorFlow install: the training page says so itself
+
+
+def warm_training_stack(freeze: bool = True) -> WarmupReport:
+    """Import TensorFlow, Keras and the app's training modules, run one tiny step of each
+    engine kind (which imports what TensorFlow and Keras load lazily on first use), then
+    collect and freeze. Returns what it did; never raises."""
+    start = time.perf_counter()
+    error = ""
+    try:
+        _warm()
+    except Exception as exc:      # a broken TF install surfaces on the training page itself
+        error = repr(exc)
+    gc.collect()
+    if freeze:
+        gc.freeze()
+    return WarmupReport(time.perf_counter() - start, gc.get_freeze_count(),
+                        len(gc.get_objects()), error)
+
+
+def _warm() -> None:
+    import numpy as np
+
+    from lib import keras_quickstart, naive, numpy_engine, training  # noqa: F401
+
+    images = np.zeros((2, 28 * 28), np.float32)                       # (2, 784)
+    labels = np.zeros((2,), np.int32)                                  # (2,)
+    config = training.TrainConfig()
+    engine = training.ENGINES["compiled"].build(config, training.initial_weights(0))
+    engine.train_step(images, labels)                                  # traces tf.function once
+    engine.predict(images)
+    model = keras_quickstart.build_model(0)
+    model.train_on_batch(images, labels)                               # Keras's train function
+    keras_quickstart.predict_probs(model, images)
+
+
+class Janitor:
+    """A daemon thread: a full collection every `every_s` seconds (sooner after `soon()`),
+    then the C heap trimmed, so memory goes back when sessions are dropped."""
+
+    def __init__(self, every_s: float = 30.0):
+        self.every_s = every_s
+        self.collections = 0
+        self.last_seconds = 0.0
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="tensor-lab-janitor",
+                                                daemon=True)
+                self._thread.start()
+
+    def soon(self) -> None:
+        """Collect within a second or so (e.g. a training run was just released)."""
+        self._wake.set()
+
+    def collect(self) -> float:
+        start = time.perf_counter()
+        gc.collect()
+        trim_heap()
+        self.collections += 1
+        self.last_seconds = time.perf_counter() - start
+        return self.last_seconds
+
+    def _loop(self) -> None:
+        while True:
+            if self._wake.wait(self.every_s):
+                self._wake.clear()
+                time.sleep(1.0)           # let a burst of releases finish first
+            self.collect()
+
+
+def trim_heap() -> bool:
+    """Return free pages of the C heap to the OS (glibc's malloc_trim; elsewhere a no-op).
+    ctypes releases the interpreter lock during the call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+JANITOR = Janitor()
