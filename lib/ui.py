@@ -58,6 +58,49 @@ def _leave_pages_directory_mode() -> None:
 _leave_pages_directory_mode()
 
 
+def keep_keras_state_between_runs() -> bool:
+    """Stop Streamlit from calling `keras.backend.clear_session()` after every script run.
+
+    After each run, every fragment tick included, Streamlit's script runner calls its
+    private `_clean_problem_modules()`, which clears Keras's session when `keras` is
+    imported. On a server shared by a class that is wrong twice over: it resets Keras's
+    global state (layer name counters, the seed generator, scopes) while other students'
+    models are mid-training in other threads, and it clears TensorFlow's kernel cache and
+    runs a full garbage collection (~12 ms idle, far more with models alive), with the
+    interpreter lock held, up to 2.5 times a second per student. No Keras object of ours
+    needs it: every model lives in its own session's state and is freed with it.
+
+    Streamlit offers no setting for this, so this one function replaces that private
+    function with a copy that keeps its other duty (closing pyplot figures). Returns True
+    when the replacement is in place. If a Streamlit upgrade renames or changes it, this
+    does nothing and returns False (the app still works, only slower);
+    tests/unit/test_streamlit_internals.py fails loudly in that case.
+    """
+    import sys
+
+    try:
+        from streamlit.runtime.scriptrunner import script_runner
+        original = script_runner._clean_problem_modules
+    except (ImportError, AttributeError):
+        return False
+    if getattr(original, "keeps_keras_state", False):
+        return True
+    if not callable(original):
+        return False
+
+    def _clean_problem_modules() -> None:
+        if "matplotlib.pyplot" in sys.modules:
+            try:
+                sys.modules["matplotlib.pyplot"].close("all")
+            except Exception:  # as Streamlit's own version: never fail a run over this
+                pass
+
+    _clean_problem_modules.keeps_keras_state = True
+    _clean_problem_modules.replaced = original
+    script_runner._clean_problem_modules = _clean_problem_modules
+    return True
+
+
 def page_exists(path: str) -> bool:
     return (ROOT / path).exists()
 
@@ -197,12 +240,17 @@ def shape_pair_inputs(key: str, presets: dict[str, tuple[str, str]],
 
 # ---- training helpers ----
 # The live-training panel shared by "Train the naive network" and "A first neural network".
-# A LiveRun (lib/live.py) sits in st.session_state; a fragment ticking every ~0.4 s pulls a
-# ~0.3 s burst of batches and redraws with fixed keys. The fragment only ticks while the
-# run is running; any status change reruns the whole page so the interval follows.
+# A LiveRun (lib/live.py) sits in st.session_state. The controls sit outside the fragment:
+# a click changes the run's status in its callback, before the page runs, so one full rerun
+# draws the page and registers the fragment with the right tick (or none). While running, the
+# fragment ticks every LIVE_EVERY_S: it trains for a burst (longer when many runs share the
+# server, see lib.live.burst_seconds), then redraws with fixed keys. Bursts last at least
+# one tick, so the next tick is already queued when a burst ends and the CPU never idles;
+# during a burst the status line is redrawn every 0.25 s, which is also where a click stops
+# the burst (Streamlit interrupts a run at its next element call).
 
 LIVE_EVERY_S = 0.4
-LIVE_BUDGET_S = 0.3
+LIVE_BUDGET_S = 0.45
 
 
 def _clock(seconds: float | None) -> str:
@@ -212,8 +260,8 @@ def _clock(seconds: float | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def live_status_line(run) -> str:
-    """One sentence: where the run is (batch, epoch) and how fast it goes."""
+def live_status_line(run, others: int = 0) -> str:
+    """One sentence: where the run is (batch, epoch), how fast it goes, who shares the CPU."""
     last = run.batches[-1] if run.batches else None
     total = run.total_steps or 0
     where = "not started"
@@ -223,10 +271,13 @@ def live_status_line(run) -> str:
                  f"(batch {last.batch}/{last.batches_per_epoch})")
     icon = {"idle": "⚪", "running": "🟢", "paused": "⏸️", "done": "✅", "stopped": "⏹️",
             "diverged": "💥"}[run.status]
-    speed = run.samples_per_s()
     parts = [f"{icon} **{run.status}** · {where}"]
+    speed = run.throughput() if run.status == "running" else None
+    speed = speed or run.samples_per_s()
     if speed:
         parts.append(f"{speed:,.0f} samples/s")
+    if run.status == "running" and others > 0:
+        parts.append(f"sharing this server with {others} other run{'s' if others > 1 else ''}")
     if run.status in ("running", "paused") and run.eta_s is not None:
         parts.append(f"ETA {_clock(run.eta_s)}")
     return " · ".join(parts)
@@ -245,51 +296,55 @@ def live_was_away(run, marker: str) -> bool:
     return False
 
 
+def _start_or_resume(run) -> None:
+    run.resume() if run.status == "paused" else run.start()
+
+
 def live_controls(run, key: str) -> None:
-    """Start/Resume · Pause · Step one batch · Stop · Reset, always in the same places."""
+    """Start/Resume · Pause · Step one batch · Stop · Reset, always in the same places.
+    Each acts in its callback, before the page reruns."""
     status = run.status
     cols = st.columns(5)
     first = "▶️ Resume" if status == "paused" else ("🔁 Start again" if status in
                                                     ("done", "stopped", "diverged") else "▶️ Start")
-    if cols[0].button(first, key=f"{key}_start", type="primary", width="stretch",
-                      disabled=status == "running"):
-        run.resume() if status == "paused" else run.start()
-    if cols[1].button("⏸️ Pause", key=f"{key}_pause", width="stretch",
-                      disabled=status != "running"):
-        run.pause()
-    if cols[2].button("⏭️ Step one batch", key=f"{key}_step", width="stretch",
-                      disabled=status in ("done", "stopped", "diverged")):
-        with st.spinner("One batch…"):
-            run.step()
-    if cols[3].button("⏹️ Stop", key=f"{key}_stop", width="stretch",
-                      disabled=status not in ("running", "paused")):
-        run.stop()
-    if cols[4].button("🔄 Reset", key=f"{key}_reset", width="stretch",
-                      disabled=status == "idle"):
-        run.reset()
+    cols[0].button(first, key=f"{key}_start", type="primary", width="stretch",
+                   disabled=status == "running", on_click=_start_or_resume, args=(run,))
+    cols[1].button("⏸️ Pause", key=f"{key}_pause", width="stretch",
+                   disabled=status != "running", on_click=run.pause)
+    cols[2].button("⏭️ Step one batch", key=f"{key}_step", width="stretch",
+                   disabled=status in ("done", "stopped", "diverged"), on_click=run.step)
+    cols[3].button("⏹️ Stop", key=f"{key}_stop", width="stretch",
+                   disabled=status not in ("running", "paused"), on_click=run.stop)
+    cols[4].button("🔄 Reset", key=f"{key}_reset", width="stretch",
+                   disabled=status == "idle", on_click=run.reset)
 
 
 def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
                budget_s: float = LIVE_BUDGET_S) -> None:
-    """Controls, progress bar with ETA, then `draw(run)`, inside a fragment that pulls a
-    burst of work on every tick while the run is running."""
+    """Controls, then a fragment with the progress bar and `draw(run)` that trains a burst
+    on every tick while the run is running."""
+    from lib.live import SHARED, burst_seconds
+
+    live_controls(run, key)
     interval = every if run.status == "running" else None
 
     @st.fragment(run_every=interval)
     def _panel() -> None:
-        before = run.status
-        live_controls(run, key)
-        if run.status != before or (run.status == "running") != (interval is not None):
-            st.rerun(scope="app")        # the tick interval must follow the new status
+        line = st.empty()
         if run.status == "running":
+            others = SHARED.busy_runs(besides=run)
+
+            def checkpoint() -> None:         # progress mid-burst; a click stops the burst here
+                line.progress(run.progress, text=live_status_line(run, others))
+
             if run.steps_done == 0:
                 with st.spinner("Building the model (the first batch also traces the graph)…"):
-                    run.pull(budget_s)
+                    run.pull(budget_s, checkpoint)
             else:
-                run.pull(budget_s)
+                run.pull(burst_seconds(budget_s, others + 1), checkpoint)
             if run.status != "running":
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
-        st.progress(run.progress, text=live_status_line(run))
+        line.progress(run.progress, text=live_status_line(run, SHARED.busy_runs(besides=run)))
         if run.status == "diverged":
             st.error(run.message, icon="💥")
         draw(run)

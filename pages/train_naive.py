@@ -93,9 +93,9 @@ def draw(run) -> None:
                               [e.epoch for e in trained], [e.mean_loss for e in trained],
                               height=330), key="naive_loss_chart")
     with right:
-        ui.plotly(accuracy_figure([e.epoch for e in epochs], [e.train_acc for e in epochs],
-                                  [e.test_acc for e in epochs], trainer.config.epochs, height=330),
-                  key="naive_accuracy_chart")
+        ui.plotly(run.per_epoch("accuracy", lambda: accuracy_figure(
+            [e.epoch for e in epochs], [e.train_acc for e in epochs], [e.test_acc for e in epochs],
+            trainer.config.epochs, height=330)), key="naive_accuracy_chart")
     latest = run.latest_epoch
     metrics = st.columns(4)
     metrics[0].metric("loss (last batch)", f"{run.batches[-1].loss:.3f}" if run.batches else "–")
@@ -104,8 +104,11 @@ def draw(run) -> None:
     metrics[2].metric("train accuracy", f"{100 * latest.train_acc:.1f}%" if latest else "–",
                       help="on (at most 10,000 of) the digits it trains on")
     speed = run.samples_per_s()
-    metrics[3].metric("samples / second", f"{speed:,.0f}" if speed else "–")
-    note = diagnosis(epochs, trainer.engine.weights if trainer.engine else None, data.test_images)
+    metrics[3].metric("samples / second", f"{speed:,.0f}" if speed else "–",
+                      help="while a batch trains; the status line above gives what this run "
+                           "gets over time, drawing and other students' runs included")
+    note = run.per_epoch("diagnosis", lambda: diagnosis(
+        epochs, trainer.engine.weights if trainer.engine else None, data.test_images))
     if note and run.status != "diverged":
         st.info(note, icon="🩺")
 
@@ -114,8 +117,9 @@ def draw(run) -> None:
     pick = ss.get("naive_pick", 0)
     with grid:
         st.markdown("**16 test digits, as the network sees them now**")
-        ui.plotly(prediction_grid(data.fixed_images, data.fixed_labels, probs, selected=pick),
-                  key="naive_digit_grid")
+        ui.plotly(run.per_epoch("grid", lambda: prediction_grid(
+            data.fixed_images, data.fixed_labels, probs, selected=pick), pick),
+            key="naive_digit_grid")
         st.caption("Above each digit: the network's guess and how sure it is, green when right, "
                    "red when wrong. They update after every epoch.")
     with detail:
@@ -127,7 +131,8 @@ def draw(run) -> None:
             st.markdown(f"Digit #{pick + 1} is a **{label}**. Its prediction vector appears once "
                         "the network has seen it: press **Start** or **Step one batch**.")
         else:
-            ui.plotly(prediction_bars(probs[pick], label, height=260), key="naive_pred_bars")
+            ui.plotly(run.per_epoch("bars", lambda: prediction_bars(probs[pick], label, height=260),
+                                    pick), key="naive_pred_bars")
             index = int(data.fixed_index[pick])                   # where it sits in the test set
             st.code(f"predictions = model(test_digits)  # (16, 10)\n"
                     f"predictions[{pick}]                   # (10,)\n"
