@@ -84,14 +84,20 @@ def prepare_images(images: np.ndarray) -> np.ndarray:
 
 
 def build_model(seed: int = 0):
-    """The book's model, compiled; the seed fixes the initial weights and nothing else."""
-    import keras
-    from keras import layers
+    """The book's model, compiled. The seed fixes the initial weights and nothing else.
 
-    keras.utils.set_random_seed(seed)
+    Each layer gets its own seeded initializer (Keras's defaults for Dense: Glorot uniform
+    kernel, zero bias) rather than `keras.utils.set_random_seed(seed)`: that seeds Python,
+    NumPy and TensorFlow for the whole process, and two students building a model at the
+    same moment would draw from each other's sequence."""
+    import keras
+    from keras import initializers, layers
+
     model = keras.Sequential([
-        layers.Dense(512, activation="relu"),
-        layers.Dense(10, activation="softmax"),
+        layers.Dense(512, activation="relu",
+                     kernel_initializer=initializers.GlorotUniform(seed=seed)),
+        layers.Dense(10, activation="softmax",
+                     kernel_initializer=initializers.GlorotUniform(seed=seed + 1)),
     ])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
