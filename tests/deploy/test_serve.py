@@ -117,13 +117,14 @@ def tagged(token: str) -> list:
 class Launcher:
     """`python deploy/serve.py` as a child of the test, its output in a file."""
 
-    def __init__(self, run_dir: Path, *args: str, port: int | None = None) -> None:
+    def __init__(self, run_dir: Path, *args: str, port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = port or _free_port()
         self.token = uuid.uuid4().hex
         self.run_dir = run_dir
         run_dir.mkdir(parents=True, exist_ok=True)
         self.out_path = run_dir / "serve.out"
-        env = {**os.environ, "MNIST_SOURCE": "sample", TOKEN_VAR: self.token}
+        env = {**os.environ, "MNIST_SOURCE": "sample", TOKEN_VAR: self.token, **(env or {})}
         cmd = [sys.executable, str(SERVE), "--port", str(self.port), "--run-dir", str(run_dir / "run"), *args]
         with open(self.out_path, "w") as out:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -336,19 +337,26 @@ def test_sigterm_stops_haproxy_and_every_replica(lab):
 # ---------------------------------------------------------------- launchers of their own
 
 def test_sigterm_while_replicas_start_leaves_no_orphan(tmp_path):
+    """Replicas held in their start-up (a sitecustomize that sleeps in each `streamlit run`),
+    then SIGTERM to the launcher: it exits 0 and every replica is gone."""
     _need_haproxy()
-    psutil = _psutil()
-    launcher = Launcher(tmp_path, "--replicas", "2")
+    _psutil()
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(
+        "import sys, time\nif 'streamlit_app.py' in sys.argv:\n    time.sleep(120)\n")
+    pythonpath = os.pathsep.join(filter(None, [str(slow), os.environ.get("PYTHONPATH")]))
+    launcher = Launcher(tmp_path, "--replicas", "2", env={"PYTHONPATH": pythonpath})
     try:
-        wait_for(lambda: any("streamlit" in " ".join(p.cmdline()) for p in tagged(launcher.token)),
-                 60, "a replica process to exist")
+        wait_for(lambda: sum("streamlit_app.py" in " ".join(p.cmdline())
+                             for p in tagged(launcher.token)) == 2, 60, "both replica processes to exist")
+        assert "ready" not in launcher.output()
         launcher.proc.terminate()
         assert launcher.proc.wait(timeout=60) == 0
         wait_for(lambda: tagged(launcher.token) == [], 10, "no process of this launcher to be left")
-        assert "Ctrl-C stops" not in launcher.output()          # it was stopped while starting
+        assert "stopped on SIGTERM" in launcher.output()
     finally:
         launcher.close()
-    del psutil
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")

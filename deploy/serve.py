@@ -1,0 +1,537 @@
+"""Run Tensor Lab for a course: N `streamlit run` replicas on loopback, HAProxy in front.
+
+    python deploy/serve.py [--replicas N] [--port 8501] [--lan] [--haproxy PATH]
+
+A Streamlit session lives in one process and one process shares one interpreter lock
+between all its students, so a class gets several identical replicas (default: one per
+core) and HAProxy keeps each browser on its replica with a cookie (deploy/haproxy.cfg).
+
+What it does, in order:
+  1. refuses bad arguments, a missing haproxy and a public port already in use, before
+     starting anything;
+  2. starts the replicas on free loopback ports (output in <run dir>/rN.log) and waits
+     until each answers /_stcore/health;
+  3. writes <run dir>/haproxy.cfg from deploy/haproxy.cfg, checks it with `haproxy -c`,
+     runs `haproxy -W -db -f` in the foreground (its log on this terminal) and prints the
+     replicas and the URL;
+  4. watches: a replica that dies is logged and restarted on the same port, at most
+     RESTARTS times in RESTART_WINDOW s (a crash loop is left down, HAProxy routes around
+     it). Restarting, because a class keeps its capacity for the rest of the lesson and
+     HAProxy's health check puts the replica back by itself; its students have already
+     reconnected to another replica and stay there, and leastconn sends new ones to it;
+  5. Ctrl-C, SIGTERM or SIGHUP: stops HAProxy, then every replica (SIGTERM, SIGKILL after
+     --stop-timeout s), and exits 0. A second signal kills at once.
+
+Orphans: every child runs in its own process group (a replica's children go with it), and
+on Linux gets PR_SET_PDEATHSIG=SIGKILL, so even a SIGKILLed launcher takes its replicas
+and HAProxy's master with it (HAProxy's worker exits when its master dies). Elsewhere a
+SIGKILLed launcher leaves its children running: stop it with Ctrl-C or SIGTERM.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent       # streamlit_app.py and .streamlit/ live here
+TEMPLATE = Path(__file__).resolve().parent / "haproxy.cfg"
+MAX_REPLICAS = 64
+RESTARTS = 3                 # restarts allowed per replica ...
+RESTART_WINDOW = 600.0       # ... within this many seconds
+POLL = 0.2                   # s between looks at the children
+HAPROXY_CANDIDATES = ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy", "/usr/bin/haproxy")
+
+
+def log(message: str) -> None:
+    """One line on the launcher's terminal, with the time."""
+    print(f"{time.strftime('%H:%M:%S')} serve: {message}", flush=True)
+
+
+# ---------------------------------------------------------------- arguments and checks
+
+def _int_in(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+    return parse
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    cores = os.cpu_count() or 1
+    p = argparse.ArgumentParser(
+        prog="python deploy/serve.py",
+        description="Tensor Lab for a course: Streamlit replicas behind HAProxy on one port.")
+    p.add_argument("--replicas", type=_int_in(1, MAX_REPLICAS), metavar="N",
+                   default=min(cores, MAX_REPLICAS),
+                   help=f"number of Streamlit processes, 1..{MAX_REPLICAS} (default: one per core, {cores})")
+    p.add_argument("--port", type=_int_in(1, 65535), metavar="PORT", default=8501,
+                   help="the public port HAProxy listens on (default 8501)")
+    p.add_argument("--lan", action="store_true",
+                   help="listen on every interface (0.0.0.0) so the classroom can connect; "
+                        "default: 127.0.0.1, this machine only")
+    p.add_argument("--haproxy", metavar="PATH",
+                   help="the haproxy binary (default: haproxy on PATH or /usr/sbin/haproxy)")
+    p.add_argument("--run-dir", metavar="DIR", type=Path,
+                   help="where the generated haproxy.cfg and the replica logs go "
+                        "(default: a new tensorlab-serve-* folder in the temp dir; kept after exit)")
+    p.add_argument("--startup-timeout", type=float, default=120.0, metavar="S",
+                   help="seconds a replica may take to answer /_stcore/health (default 120)")
+    p.add_argument("--stop-timeout", type=float, default=10.0, metavar="S",
+                   help="seconds a replica may take to stop after SIGTERM before SIGKILL (default 10)")
+    return p.parse_args(argv)
+
+
+def find_haproxy(path: str | None) -> str | None:
+    """The haproxy binary: the given path, else PATH, else the usual sbin folders."""
+    if path:
+        return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+    found = shutil.which("haproxy")
+    if found:
+        return found
+    return next((c for c in HAPROXY_CANDIDATES if os.access(c, os.X_OK)), None)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why HAProxy could not listen on host:port, or None when it can.
+
+    SO_REUSEADDR like HAProxy's own listener: connections of a previous run still in
+    TIME_WAIT do not count, a process listening there does."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno == 98 or "in use" in str(e).lower():
+                return f"port {port} on {host} is already in use: stop what listens there or pick another --port"
+            return f"cannot listen on {host}:{port} ({e.strerror or e}): pick another --port"
+    return None
+
+
+def free_ports(count: int, exclude: set[int]) -> list[int]:
+    """`count` distinct free loopback ports, none of them in `exclude`."""
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < count:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            held.append(s)                         # keep it bound so the next pick differs
+            port = s.getsockname()[1]
+            if port not in exclude:
+                ports.append(port)
+    finally:
+        for s in held:
+            s.close()
+    return ports
+
+
+# ---------------------------------------------------------------- the HAProxy config
+
+def render_config(template: str, bind: str, servers: list[tuple[str, str, int]],
+                  stats_socket: Path | None = None) -> str:
+    """deploy/haproxy.cfg with its bind line and its replica block filled in.
+
+    servers: (name, address, port); the name is also the cookie value."""
+    lines = template.splitlines()
+    binds = [i for i, line in enumerate(lines) if re.match(r"\s*bind\s", line)]
+    begin = [i for i, line in enumerate(lines) if re.match(r"\s*# BEGIN replicas", line)]
+    end = [i for i, line in enumerate(lines) if re.match(r"\s*# END replicas", line)]
+    if len(binds) != 1 or len(begin) != 1 or len(end) != 1 or end[0] < begin[0]:
+        raise ValueError("the template needs exactly one `bind` line and one "
+                         "'# BEGIN replicas' ... '# END replicas' block")
+    indent = re.match(r"\s*", lines[begin[0]]).group(0)
+    block = [f"{indent}server {name} {address}:{port} cookie {name}" for name, address, port in servers]
+    out = lines[:begin[0] + 1] + block + lines[end[0]:]
+    i = binds[0]
+    out[i] = re.match(r"\s*", lines[i]).group(0) + f"bind {bind}"
+    if stats_socket is not None:
+        g = next(i for i, line in enumerate(out) if line.strip() == "global")
+        out.insert(g + 1, f"    stats socket {stats_socket} mode 600 level user   # serve.py: `show stat`")
+    return "\n".join(out) + "\n"
+
+
+def check_config(haproxy: str, path: Path) -> tuple[bool, str]:
+    """`haproxy -c -f path`: (valid, what it said)."""
+    r = subprocess.run([haproxy, "-c", "-f", str(path)], capture_output=True, text=True, timeout=30)
+    return r.returncode == 0, (r.stdout + r.stderr).strip()
+
+
+# ---------------------------------------------------------------- children
+
+_LIBC = None
+if sys.platform.startswith("linux"):
+    try:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        _LIBC = None
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int):
+    """preexec_fn: SIGKILL this child when the launcher dies, even by SIGKILL (Linux)."""
+    def setup() -> None:
+        if _LIBC is not None:
+            _LIBC.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+            if os.getppid() != parent:        # the launcher died before prctl took effect
+                os._exit(1)
+    return setup
+
+
+def spawn(cmd: list[str], stdout, stderr, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a child in its own process group (session), tied to the launcher's life.
+
+    Called from the main thread only: PDEATHSIG fires when the creating *thread* exits, and
+    the launcher has no other thread, which also keeps preexec_fn safe."""
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=stdout,
+                            stderr=stderr, start_new_session=True, preexec_fn=_die_with(os.getpid()))
+
+
+def has_exited(proc: subprocess.Popen) -> bool:
+    """Whether the child has exited, WITHOUT reaping it: while it is a zombie its process
+    group id cannot be reused, so `reap` may still signal what is left of its group."""
+    if proc.returncode is not None:
+        return True
+    if not hasattr(os, "waitid"):             # not on every Unix: then poll, which reaps
+        return proc.poll() is not None
+    try:
+        info = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return True
+    return info is not None
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    if proc.returncode is not None:           # reaped: its group id may belong to someone else now
+        return
+    try:
+        os.killpg(proc.pid, sig)              # start_new_session: group id == the child's pid
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def reap(proc: subprocess.Popen) -> int:
+    """Kill whatever is left of an exited child's group, then collect its exit code."""
+    _signal_group(proc, signal.SIGKILL)
+    return proc.wait()
+
+
+def stop(procs: list[subprocess.Popen], timeout: float, hurry=lambda: False) -> None:
+    """SIGTERM each child's group, SIGKILL the groups still alive after `timeout` s."""
+    procs = [p for p in procs if p.returncode is None]
+    for p in procs:
+        _signal_group(p, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while any(not has_exited(p) for p in procs) and time.monotonic() < deadline and not hurry():
+        time.sleep(0.05)
+    for p in procs:
+        if not has_exited(p):
+            _signal_group(p, signal.SIGKILL)
+    for p in procs:
+        reap(p)
+
+
+def healthy(host: str, port: int, timeout: float = 1.0) -> bool:
+    """GET /_stcore/health answers 200 (no proxy settings involved)."""
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", "/_stcore/health")
+        return conn.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback (no packet sent)."""
+    found: list[str] = []
+    try:
+        out = subprocess.run(["ip", "-o", "-4", "addr", "show", "scope", "global"],
+                             capture_output=True, text=True, timeout=5).stdout
+        found = re.findall(r"\binet (\d+\.\d+\.\d+\.\d+)/", out)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if not found:
+        try:
+            found = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+        except OSError:
+            pass
+    return list(dict.fromkeys(found))
+
+
+# ---------------------------------------------------------------- the launcher
+
+@dataclass
+class Replica:
+    name: str                                    # r1, r2, ...: server name and cookie value
+    port: int
+    log_path: Path
+    proc: subprocess.Popen | None = None
+    started: float = 0.0
+    ready: bool = False
+    deaths: list[float] = field(default_factory=list)
+    given_up: bool = False
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                f"--server.port={self.port}", "--server.address=127.0.0.1",
+                "--server.headless=true", "--server.fileWatcherType=none",
+                "--browser.gatherUsageStats=false"]
+
+
+class Launcher:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.bind_host = "0.0.0.0" if args.lan else "127.0.0.1"
+        self.replicas: list[Replica] = []
+        self.haproxy: subprocess.Popen | None = None
+        self.stop_signal: int | None = None
+        self.hurry = False
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}   # MNIST_SOURCE etc. pass through
+
+    # -- signals: the handler only records; the main loop acts, between two steps
+    def on_signal(self, signum: int, frame) -> None:
+        if self.stop_signal is not None:
+            self.hurry = True                    # second Ctrl-C: no more waiting
+        self.stop_signal = signum
+
+    def stopping(self) -> bool:
+        return self.stop_signal is not None
+
+    def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            self.shutdown()
+
+    def _run(self) -> int:
+        args = self.args
+        haproxy = find_haproxy(args.haproxy)
+        if haproxy is None:
+            where = f"at {args.haproxy}" if args.haproxy else "on PATH or in /usr/sbin"
+            print(f"serve: haproxy not found {where}: install it (apt-get install haproxy) "
+                  "or pass --haproxy PATH", file=sys.stderr, flush=True)
+            return 1
+        problem = port_problem(self.bind_host, args.port)
+        if problem:
+            print(f"serve: {problem}", file=sys.stderr, flush=True)
+            return 1
+
+        run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="tensorlab-serve-"))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self.run_dir = run_dir.resolve()
+        self.cfg_path = self.run_dir / "haproxy.cfg"
+        sock = self.run_dir / "haproxy.sock"
+        self.stats_socket = sock if len(str(sock)) < 100 else None   # unix socket paths are short
+        self.template = TEMPLATE.read_text()
+        self.haproxy_bin = haproxy
+
+        ports = free_ports(args.replicas, exclude={args.port})
+        self.replicas = [Replica(f"r{i + 1}", port, self.run_dir / f"r{i + 1}.log")
+                         for i, port in enumerate(ports)]
+        if not self.write_config():               # a broken template fails before any replica
+            return 1
+
+        log(f"starting {args.replicas} Streamlit replica(s) in {ROOT} (logs in {self.run_dir})")
+        for r in self.replicas:
+            if self.stopping():
+                return 0
+            self.start_replica(r)
+        if not self.wait_replicas_ready():
+            return 0 if self.stopping() else 1
+        if not self.write_config():               # ports may have changed after a port race
+            return 1
+
+        problem = port_problem(self.bind_host, args.port)   # taken while the replicas started?
+        if problem:
+            print(f"serve: {problem}", file=sys.stderr, flush=True)
+            return 1
+        haproxy_log = open(self.run_dir / "haproxy.log", "w")
+        self.haproxy = spawn([haproxy, "-W", "-db", "-f", str(self.cfg_path)],
+                             stdout=None, stderr=haproxy_log, env=self.env)
+        haproxy_log.close()
+        if not self.wait_haproxy_ready():
+            return 0 if self.stopping() else 1
+        self.print_table()
+        return self.watch()
+
+    def write_config(self) -> bool:
+        servers = [(r.name, "127.0.0.1", r.port) for r in self.replicas]
+        self.cfg_path.write_text(render_config(self.template, f"{self.bind_host}:{self.args.port}",
+                                               servers, self.stats_socket))
+        ok, said = check_config(self.haproxy_bin, self.cfg_path)
+        if not ok:
+            print(f"serve: haproxy rejects {self.cfg_path}:\n{said}", file=sys.stderr, flush=True)
+        return ok
+
+    def start_replica(self, r: Replica) -> None:
+        with open(r.log_path, "a") as out:
+            r.proc = spawn(r.command(), stdout=out, stderr=subprocess.STDOUT, env=self.env)
+        r.started = time.monotonic()
+        r.ready = False
+
+    def tail(self, path: Path, lines: int = 5) -> str:
+        """The last lines of a log, each on its own indented line after a newline ("" if empty)."""
+        try:
+            text = path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return "".join("\n    | " + line for line in text[-lines:])
+
+    def wait_replicas_ready(self) -> bool:
+        """Until every replica answers /_stcore/health. A replica that exits while starting
+        is given a new port twice (another program may have taken its port), then we fail."""
+        retries = {r.name: 2 for r in self.replicas}
+        while not self.stopping():
+            for r in self.replicas:
+                if r.ready:
+                    continue
+                if has_exited(r.proc):
+                    code = reap(r.proc)
+                    if retries[r.name] == 0:
+                        print(f"serve: replica {r.name} exited with code {code} while starting; "
+                              f"its log {r.log_path} ends with:{self.tail(r.log_path, 15)}",
+                              file=sys.stderr, flush=True)
+                        return False
+                    retries[r.name] -= 1
+                    taken = {x.port for x in self.replicas} | {self.args.port}
+                    r.port = free_ports(1, exclude=taken)[0]
+                    log(f"replica {r.name} exited with code {code} while starting; trying port {r.port}")
+                    self.start_replica(r)
+                elif healthy("127.0.0.1", r.port):
+                    r.ready = True
+                    log(f"replica {r.name} ready on port {r.port} "
+                        f"({time.monotonic() - r.started:.1f} s)")
+                elif time.monotonic() - r.started > self.args.startup_timeout:
+                    print(f"serve: replica {r.name} did not answer /_stcore/health within "
+                          f"{self.args.startup_timeout:.0f} s; its log {r.log_path} ends with:"
+                          f"{self.tail(r.log_path, 15)}", file=sys.stderr, flush=True)
+                    return False
+            if all(r.ready for r in self.replicas):
+                return True
+            time.sleep(POLL)
+        return False
+
+    def wait_haproxy_ready(self) -> bool:
+        host = "127.0.0.1"
+        deadline = time.monotonic() + 30
+        while not self.stopping():
+            if has_exited(self.haproxy):
+                code = reap(self.haproxy)
+                print(f"serve: haproxy exited with code {code} at start:"
+                      f"{self.tail(self.run_dir / 'haproxy.log', 10)}", file=sys.stderr, flush=True)
+                return False
+            if healthy(host, self.args.port):
+                return True
+            if time.monotonic() > deadline:
+                print("serve: haproxy did not answer /_stcore/health within 30 s",
+                      file=sys.stderr, flush=True)
+                return False
+            time.sleep(POLL)
+        return False
+
+    def print_table(self) -> None:
+        rows = [("replica", "port", "pid", "log")]
+        rows += [(r.name, str(r.port), str(r.proc.pid), str(r.log_path)) for r in self.replicas]
+        rows.append(("haproxy", str(self.args.port), str(self.haproxy.pid), str(self.cfg_path)))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        print(flush=True)
+        for row in rows:
+            print("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+        local = f"http://127.0.0.1:{self.args.port}"
+        print(flush=True)
+        if self.args.lan:
+            addresses = lan_addresses()
+            urls = ", ".join(f"http://{a}:{self.args.port}" for a in addresses) or \
+                f"http://<this machine's address>:{self.args.port}"
+            print(f"Tensor Lab is open to the classroom: {urls}   (here: {local})")
+        else:
+            print(f"Tensor Lab: {local}   (this machine only; --lan opens it to the classroom)")
+        if self.stats_socket:
+            print(f"HAProxy stats: `show stat` on {self.stats_socket} (see deploy/README.md)")
+        print("Ctrl-C stops HAProxy and every replica.", flush=True)
+
+    def watch(self) -> int:
+        """Until a signal: log dead replicas and restart them; stop if HAProxy dies."""
+        while not self.stopping():
+            if has_exited(self.haproxy):
+                code = reap(self.haproxy)
+                log(f"haproxy exited with code {code}; stopping the replicas"
+                    f"{self.tail(self.run_dir / 'haproxy.log', 10)}")
+                return 1
+            for r in self.replicas:
+                if r.given_up:
+                    continue
+                if has_exited(r.proc):
+                    self.replica_died(r)
+                elif not r.ready:
+                    if healthy("127.0.0.1", r.port, timeout=0.5):
+                        r.ready = True
+                        log(f"replica {r.name} is back on port {r.port} (pid {r.proc.pid}, "
+                            f"{time.monotonic() - r.started:.1f} s); HAProxy's health check "
+                            "puts it back in rotation")
+                    elif time.monotonic() - r.started > self.args.startup_timeout:
+                        log(f"replica {r.name} did not come back within "
+                            f"{self.args.startup_timeout:.0f} s; killing it")
+                        stop([r.proc], timeout=2)     # counted as one more death next round
+            time.sleep(POLL)
+        return 0
+
+    def replica_died(self, r: Replica) -> None:
+        pid, code = r.proc.pid, reap(r.proc)
+        now = time.monotonic()
+        r.deaths = [t for t in r.deaths if now - t < RESTART_WINDOW] + [now]
+        log(f"replica {r.name} (port {r.port}, pid {pid}) exited with code {code}. HAProxy's "
+            "health check takes it out of rotation; its students' browsers reconnect to "
+            f"another replica with a fresh session. Its log: {r.log_path}{self.tail(r.log_path)}")
+        if len(r.deaths) > RESTARTS:
+            r.given_up = True
+            log(f"not restarting {r.name}: it died {len(r.deaths)} times in "
+                f"{RESTART_WINDOW / 60:.0f} min; the other replicas carry on")
+            return
+        log(f"restarting {r.name} on port {r.port} "
+            f"(restart {len(r.deaths)} of at most {RESTARTS} in {RESTART_WINDOW / 60:.0f} min)")
+        self.start_replica(r)
+
+    def shutdown(self) -> None:
+        """HAProxy first (no request reaches a stopping replica), then every replica."""
+        children = [p for p in [self.haproxy] + [r.proc for r in self.replicas] if p is not None]
+        if not any(p.returncode is None for p in children):
+            return
+        log("stopping HAProxy and the replicas")
+        if self.haproxy is not None:
+            stop([self.haproxy], timeout=5, hurry=lambda: self.hurry)
+        stop([r.proc for r in self.replicas if r.proc is not None],
+             timeout=self.args.stop_timeout, hurry=lambda: self.hurry)
+        log("stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    launcher = Launcher(args)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, launcher.on_signal)
+    code = launcher.run()
+    if launcher.stop_signal is not None:
+        log(f"stopped on {signal.Signals(launcher.stop_signal).name}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
