@@ -8,8 +8,8 @@ import threading
 
 import streamlit as st
 
-from lib.ui import (data_notice, dataset_sidebar, get_dataset, keep_keras_state_between_runs,
-                    navigation_pages)
+from lib import ui
+from lib.ui.internals import keep_keras_state_between_runs
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,9 +34,11 @@ def start_server_housekeeping() -> threading.Thread:
 
 
 st.set_page_config(page_title="Tensor Lab", page_icon="🧮", layout="wide")
-data = get_dataset()
-page = st.navigation(navigation_pages())
-dataset_sidebar(data)
-data_notice(data)
-page.run()
+data = ui.get_dataset()
+page = st.navigation(ui.navigation_pages())
+ui.follow_redirect()          # a direct link that reached a page before the router did
+ui.dataset_sidebar(data)
+ui.data_notice(data)
+with ui.routing():
+    page.run()
 start_server_housekeeping()   # after the first page is drawn, so the warm-up never delays it

@@ -25,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 def load(kind: str):
     from lib.data import load_mnist
-    from lib.training import prepare_data
+    from lib.train.trainer import prepare_data
     if kind == "random":
         rng = np.random.default_rng(0)
         x = rng.random((60_000, 784), dtype=np.float32)
@@ -39,7 +39,7 @@ def load(kind: str):
 
 
 def keras_fit(x, y, xt, yt, epochs: int):
-    from lib.keras_quickstart import build_model
+    from lib.train.quickstart import build_model
     model = build_model(0)
     model.fit(x[:1024], y[:1024], epochs=1, batch_size=128, verbose=0)      # trace once
     model = build_model(0)
@@ -53,8 +53,8 @@ def keras_fit(x, y, xt, yt, epochs: int):
 
 def keras_live(x, y, xt, yt, epochs: int):
     """The page's way: LiveRun pulling 0.3 s bursts from quickstart_events."""
-    from lib import keras_quickstart as kq
-    from lib.live import LiveRun
+    from lib.train import quickstart as kq
+    from lib.train.live import LiveRun
     qs = kq.QuickStart(x, y, xt, yt, epochs=epochs)
     run = LiveRun(qs.events, qs.total_steps)
     run.start()
@@ -75,7 +75,7 @@ def keras_live(x, y, xt, yt, epochs: int):
 
 
 def numpy_engine(x, y, xt, yt, epochs: int = 1):
-    from lib.numpy_engine import NumpyEngine, init_weights
+    from lib.train.numpy_engine import NumpyEngine, init_weights
     engine = NumpyEngine(init_weights(0, "glorot"), learning_rate=0.1)
     order = np.random.default_rng(0).permutation(len(x))
     start = time.perf_counter()
@@ -89,7 +89,7 @@ def numpy_engine(x, y, xt, yt, epochs: int = 1):
 
 
 def gradient_check(x, y):
-    from lib.numpy_engine import init_weights, tape_gradient_check
+    from lib.train.numpy_engine import init_weights, tape_gradient_check
     worst = {}
     for init in ("uniform", "glorot"):
         check = tape_gradient_check(init_weights(0, init), x[:128], y[:128])
@@ -116,7 +116,7 @@ def main() -> None:
           f"({overhead:+.0%} time vs fit, {live['pulls']} pulls)")
     print(f"numpy engine, lr 0.1     {np_s:6.2f} s/epoch {np_sps:9,.0f} samples/s  "
           f"test_acc {np_acc:.4f} after 1 epoch")
-    print(f"gradient check (128 images), largest |numpy - tape|: "
+    print("gradient check (128 images), largest |numpy - tape|: "
           + ", ".join(f"{k} init {v:.1e}" for k, v in check.items()))
     print(json.dumps({"bench": "quickstart", "data": args.data, "n_train": len(x),
                       "epochs": args.epochs, "load": round(os.getloadavg()[0], 1),

@@ -56,8 +56,8 @@ def best_ms(fn, repeats: int = 5) -> float:
 
 def figures() -> dict:
     from lib.data import load_mnist
-    from lib.figures_dot import matmul_animation, shape_rule_figure
-    from lib.figures_reshape import axis_permutation_figure, digit_strip_figure, flow_animation
+    from lib.figures.dot import matmul_animation, shape_rule_figure
+    from lib.figures.reshape import axis_permutation_figure, digit_strip_figure, flow_animation
 
     a5, b5 = random_matrix((5, 5), 0), random_matrix((5, 5), 1)
     digit = load_mnist().train_images[0]

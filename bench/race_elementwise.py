@@ -36,7 +36,7 @@ def book_race(rounds: int) -> list:
 
 
 def figure_seconds() -> dict:
-    from lib.figures_broadcast import broadcast_animation
+    from lib.figures.broadcast import broadcast_animation
     out = {}
     for name, (a, b, op) in {"book_32_10": ((32, 10), (10,), "+"),
                              "book_64_3_32_10": ((64, 3, 32, 10), (32, 10), "maximum")}.items():

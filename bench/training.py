@@ -5,7 +5,7 @@
     python bench/training.py --data random60k         # 60,000 random images: timing at full size
     python bench/training.py --epochs 3 --engines compiled,numpy
 
-For every engine in lib.training.ENGINES (eager, compiled, numpy, ...) and for Keras
+For every engine in lib.train.engines.ENGINES (eager, compiled, numpy, ...) and for Keras
 `fit` (same 784-512-10 network, batch 128) on the same data: samples/s, s/epoch (the
 best epoch after the first, which includes tracing), test accuracy, and the share of
 this machine's float32 matmul GFLOP/s that each reaches (2.44 MFLOP per sample). Then
@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from lib.live import BatchEvent, EpochEvent, LiveRun  # noqa: E402
-from lib.training import (ENGINES, FLOPS_PER_SAMPLE, TrainConfig, TrainData, Trainer,  # noqa: E402
-                          fixed_digit_indices, prepare_data)
+from lib.train.live import BatchEvent, EpochEvent, LiveRun  # noqa: E402
+from lib.train.config import FLOPS_PER_SAMPLE, TrainConfig  # noqa: E402
+from lib.train.engines import ENGINES  # noqa: E402
+from lib.train.trainer import TrainData, Trainer, fixed_digit_indices, prepare_data  # noqa: E402
 
 
 # forward 2 x weights, weight gradients 2 x weights, and the hidden layer's input gradient
@@ -125,7 +126,7 @@ def bench_keras_fit(data: TrainData, epochs: int, verbose: int = 0) -> dict:
 
 def page_tick_work(run: LiveRun, trainer: Trainer, data: TrainData) -> None:
     """What the page's draw() computes from the run on every tick (figures, no Streamlit)."""
-    from lib.figures_training import accuracy_figure, loss_figure, prediction_grid
+    from lib.figures.training import accuracy_figure, loss_figure, prediction_grid
     epochs = run.epochs
     trained = [e for e in epochs if e.epoch >= 1]
     loss_figure([b.step for b in run.batches], [b.loss for b in run.batches],

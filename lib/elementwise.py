@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from lib.shapes import Shape, broadcast_shape, format_shape
+from lib.units import format_bytes
 
 
 def _check_rank(x: np.ndarray) -> None:
@@ -149,16 +150,6 @@ def memory_report(x_shape: Shape, y_shape: Shape, itemsize: int = 8) -> list[dic
     return rows
 
 
-def human_bytes(n: int) -> str:
-    """1536 -> '1.5 KB' (powers of 1024)."""
-    value = float(n)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:,.1f} {unit}"
-        value /= 1024
-    return f"{n} bytes"
-
-
 # ---------------------------------------------------------------- broadcasting by hand
 
 MAX_BUILT_ELEMENTS = 2_000_000     # the page builds real arrays only up to this result size
@@ -186,6 +177,21 @@ def apply_steps(x: np.ndarray, y: np.ndarray, steps) -> tuple[np.ndarray, np.nda
     return arrays[0], arrays[1]
 
 
+def by_hand_matches_broadcast(x_shape: Shape, y_shape: Shape, steps, numpy_fn,
+                              seed: int = 0) -> tuple[bool, Shape] | None:
+    """Run the spelled-out steps (real copies) and NumPy's one-line broadcast on random
+    arrays of these shapes: (results equal, result shape). None when the arrays would be
+    too big to build here (more than MAX_BUILT_ELEMENTS)."""
+    result = broadcast_shape(x_shape, y_shape)
+    if max(math.prod(result), math.prod(x_shape), math.prod(y_shape)) > MAX_BUILT_ELEMENTS:
+        return None
+    rng = np.random.default_rng(seed)
+    x, y = rng.random(x_shape), rng.random(y_shape)          # real arrays of the typed shapes
+    by_hand = numpy_fn(*apply_steps(x, y, steps))
+    broadcast = numpy_fn(x, y)
+    return bool(np.array_equal(by_hand, broadcast)), broadcast.shape
+
+
 def memory_rows(x_shape: Shape, y_shape: Shape, itemsize: int = 8) -> list[dict]:
     """A table for the page: what the tiled copies cost against the broadcast views."""
     result = broadcast_shape(x_shape, y_shape)
@@ -193,11 +199,11 @@ def memory_rows(x_shape: Shape, y_shape: Shape, itemsize: int = 8) -> list[dict]
     for entry in memory_report(x_shape, y_shape, itemsize):
         name, shape = entry["tensor"], entry["shape"]
         rows.append({"what": f"{name} itself", "shape": format_shape(shape),
-                     "memory": human_bytes(entry["own bytes"]),
+                     "memory": format_bytes(entry["own bytes"]),
                      "strides (bytes)": str(broadcast_view_strides(shape, shape, itemsize))})
         if tuple(shape) != result:
             rows.append({"what": f"np.tile copy of {name}", "shape": format_shape(result),
-                         "memory": human_bytes(entry["tiled copy bytes"]),
+                         "memory": format_bytes(entry["tiled copy bytes"]),
                          "strides (bytes)": str(broadcast_view_strides(result, result, itemsize))})
             rows.append({"what": f"np.broadcast_to({name}, {format_shape(result)})", "shape": format_shape(result),
                          "memory": "0 bytes extra (a view)",

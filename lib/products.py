@@ -95,6 +95,20 @@ def result_from_steps(steps: list[MatmulStep], n: int, m: int) -> np.ndarray:
     return c
 
 
+def shape_or_error(rule, *args):
+    """(result shape, None), or (None, the rule's explanation) when NumPy would refuse."""
+    try:
+        return rule(*args), None
+    except ShapeError as err:
+        return None, str(err)
+
+
+def array_literal(v: np.ndarray) -> str:
+    """np.array([...]) as a student would type it (whole numbers without the '.')."""
+    v = v.astype(int) if np.all(v == np.round(v)) else v
+    return "np.array(" + np.array2string(v, separator=", ", prefix="X = np.array(") + ")"
+
+
 def random_matrix(shape: tuple[int, int], seed: int, low: int = -3, high: int = 5) -> np.ndarray:
     """Small whole numbers, so a student can check the sums in their head."""
     rng = np.random.default_rng(seed)

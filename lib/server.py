@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-WARMUP_THREAD = "prewarm-tensorflow"     # lib.training waits for a thread of this name
+WARMUP_THREAD = "prewarm-tensorflow"     # lib.train.trainer waits for a thread of this name
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,16 @@ def warm_training_stack(freeze: bool = True) -> WarmupReport:
 def _warm() -> None:
     import numpy as np
 
-    from lib import keras_quickstart, naive, numpy_engine, training  # noqa: F401
+    from lib.train import config, engines, naive, numpy_engine, quickstart, trainer  # noqa: F401
 
     images = np.zeros((2, 28 * 28), np.float32)                       # (2, 784)
     labels = np.zeros((2,), np.int32)                                  # (2,)
-    config = training.TrainConfig()
-    engine = training.ENGINES["compiled"].build(config, training.initial_weights(0))
+    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(0))
     engine.train_step(images, labels)                                  # traces tf.function once
     engine.predict(images)
-    model = keras_quickstart.build_model(0)
+    model = quickstart.build_model(0)
     model.train_on_batch(images, labels)                               # Keras's train function
-    keras_quickstart.predict_probs(model, images)
+    quickstart.predict_probs(model, images)
 
 
 class Janitor:

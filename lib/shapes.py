@@ -79,6 +79,13 @@ def parse_shape(text: str, *, max_rank: int = MAX_RANK, max_size: int = MAX_SIZE
     return tuple(dims)
 
 
+def pad_shape(shape, rank: int, fill=1) -> tuple:
+    """`shape` with `fill` prepended up to `rank` axes: how broadcasting lines shapes up on
+    the right. pad_shape((32, 10), 4) == (1, 1, 32, 10); fill=None marks missing axes."""
+    shape = tuple(shape)
+    return (fill,) * (rank - len(shape)) + shape
+
+
 def format_shape(shape: Shape) -> str:
     """(10,) for one axis, (32, 10) for two, () for a scalar: as Python prints it."""
     if len(shape) == 1:
@@ -92,33 +99,62 @@ def broadcast_shape(a: Shape, b: Shape) -> Shape:
     """The shape of `a + b`, as np.broadcast_shapes gives it, or ShapeError.
 
     Align the shapes on the right; on each axis the sizes must be equal or one of
-    them 1 (the 1 is stretched). Missing leading axes count as 1.
+    them 1 (the 1 is stretched). Missing leading axes count as 1. Axes are compared from
+    the right, as the page tells it, so a clash names the first one met that way.
     """
     a, b = tuple(a), tuple(b)
     rank = max(len(a), len(b))
-    pa = (1,) * (rank - len(a)) + a
-    pb = (1,) * (rank - len(b)) + b
+    pa, pb = pad_shape(a, rank), pad_shape(b, rank)
     out = []
-    for axis, (x, y) in enumerate(zip(pa, pb)):
+    for axis in range(-1, -rank - 1, -1):
+        x, y = pa[axis], pb[axis]
         if x == y or y == 1:
             out.append(x)
         elif x == 1:
             out.append(y)
         else:
             error = ShapeError(
-                f"axis {axis - rank}: {x} vs {y} — neither is 1, so they cannot be "
+                f"axis {axis}: {x} vs {y} — neither is 1, so they cannot be "
                 f"broadcast ({format_shape(a)} and {format_shape(b)})")
-            error.axis = axis - rank        # counted from the right, as NumPy aligns
+            error.axis = axis               # counted from the right, as NumPy aligns
             raise error
-    return tuple(out)
+    return tuple(reversed(out))
 
 
 # ---- broadcasting steps (issue 4) ----
 
 from dataclasses import dataclass as _dataclass  # noqa: E402  (kept inside this section)
 
-BROADCAST_OPS = {"+": "{x} + {y}", "-": "{x} - {y}", "*": "{x} * {y}",
-                 "maximum": "np.maximum({x}, {y})", "minimum": "np.minimum({x}, {y})"}
+
+@_dataclass(frozen=True)
+class BroadcastOp:
+    """One element-wise operation: how it is written, computed and drawn."""
+    symbol: str            # the key the pages use: "+", "maximum", ...
+    code_template: str     # NumPy code with {x} and {y} standing for the operands' names
+    numpy_name: str        # the NumPy function that computes it: np.<numpy_name>
+    sign: str              # drawn between the two tensors in the animation
+
+    @property
+    def numpy_function(self):
+        """np.add, np.maximum, ...: looked up here so this module stays pure Python."""
+        import numpy as np
+        return getattr(np, self.numpy_name)
+
+
+# The one table of broadcast operations; everything else is derived from it.
+BROADCAST_OPERATIONS: dict[str, BroadcastOp] = {op.symbol: op for op in (
+    BroadcastOp("+", "{x} + {y}", "add", "+"),
+    BroadcastOp("-", "{x} - {y}", "subtract", "−"),
+    BroadcastOp("*", "{x} * {y}", "multiply", "×"),
+    BroadcastOp("maximum", "np.maximum({x}, {y})", "maximum", "max"),
+    BroadcastOp("minimum", "np.minimum({x}, {y})", "minimum", "min"),
+)}
+BROADCAST_OPS = {symbol: op.code_template for symbol, op in BROADCAST_OPERATIONS.items()}
+
+
+def expression_text(op: str, names: tuple[str, str] = ("x", "y")) -> str:
+    """'x + y' or 'np.maximum(x, y)': the one-line broadcast for an operation."""
+    return BROADCAST_OPERATIONS[op].code_template.format(x=names[0], y=names[1])
 
 
 @_dataclass(frozen=True)
@@ -140,8 +176,7 @@ def aligned_shapes(a: Shape, b: Shape) -> tuple[str, str]:
     """The two shapes as text, padded so that their axes line up on the right."""
     a, b = tuple(a), tuple(b)
     rank = max(len(a), len(b))
-    pa = (None,) * (rank - len(a)) + a
-    pb = (None,) * (rank - len(b)) + b
+    pa, pb = pad_shape(a, rank, None), pad_shape(b, rank, None)
     widths = [max(len(str(x)) if x is not None else 0, len(str(y)) if y is not None else 0)
               for x, y in zip(pa, pb)]
 

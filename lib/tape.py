@@ -7,7 +7,6 @@ imports it lazily, behind a spinner).
 """
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -135,6 +134,3 @@ def snippet(key: str, x_value: float, a: float = 2.0, b: float = 3.0) -> str:
         "grad_of_y_wrt_x = tape.gradient(y, x)\n"
     )
 
-
-def source(fn) -> str:
-    return inspect.getsource(fn)

@@ -106,12 +106,3 @@ REAL_WORLD = [
     DataTensor("Video", (1000, 30, 64, 64, 3), ("samples", "frames", "height", "width", "channels"),
                "1,000 clips of 30 frames, each a 64x64 colour image"),
 ]
-
-
-def human_bytes(n: int) -> str:
-    """1536 -> '1.5 KB' (powers of 1000, as disks and downloads count)."""
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    return f"{n} TB"

@@ -2,11 +2,16 @@
 import numpy as np
 import streamlit as st
 
-from lib.elementwise import MAX_BUILT_ELEMENTS, apply_steps, broadcast_view_code, memory_rows
-from lib.figures_broadcast import NUMPY_OPS, broadcast_animation, expression_text
+from lib.elementwise import (MAX_BUILT_ELEMENTS, broadcast_view_code, by_hand_matches_broadcast,
+                             memory_rows)
+from lib.figures.broadcast import broadcast_animation
 from lib.quiz import answer_text, check_answer, random_question
-from lib.shapes import broadcast_steps, format_shape, parse_shape, steps_code
-from lib.ui import broadcast_step_list, code_panel, page_intro, plotly, shape_badge, show_error
+from lib.shapes import (BROADCAST_OPERATIONS, broadcast_steps, expression_text, format_shape,
+                        parse_shape, steps_code)
+from lib.ui import enter_page, broadcast_step_list, code_panel, page_intro, plotly, shape_badge, show_error
+
+enter_page(__file__)        # first: routes a direct link, records the page
+
 
 MAX_RANK_HERE = 5        # the animation draws up to rank 5 as rows/grids of 2-D slices
 PRESETS = {
@@ -15,7 +20,6 @@ PRESETS = {
     "Both stretch: (3, 1) + (1, 4)": ("(3, 1)", "(1, 4)", "+"),
     "Incompatible: (32, 10) + (32,)": ("(32, 10)", "(32,)", "+"),
 }
-OPS = {"+": "x + y", "maximum": "np.maximum(x, y)", "*": "x * y", "-": "x - y"}
 
 page_intro("📡 Broadcasting",
            "What does `x + y` mean when `x` is `(32, 10)` and `y` is `(10,)`? NumPy lines the "
@@ -38,7 +42,7 @@ st.selectbox("Start from an example", list(PRESETS), key="bc_preset", on_change=
 c1, c2, c3 = st.columns([2, 2, 2])
 x_text = c1.text_input("x.shape", key="bc_x", help="e.g. (32, 10), 32,10 or [64, 3, 32, 10]")
 y_text = c2.text_input("y.shape", key="bc_y", help="() is a scalar; (10,) a vector")
-op = c3.selectbox("operation", list(OPS), format_func=OPS.get, key="bc_op")
+op = c3.selectbox("operation", list(BROADCAST_OPERATIONS), format_func=expression_text, key="bc_op")
 
 try:
     x_shape = parse_shape(x_text, max_rank=MAX_RANK_HERE)
@@ -88,20 +92,16 @@ with one_line:
                    caption="The stretched tensor as NumPy sees it: a view, nothing copied.")
 
 if final.kind == "result":
-    size = max(int(np.prod(final.result)), int(np.prod(x_shape)), int(np.prod(y_shape)))
-    if size <= MAX_BUILT_ELEMENTS:
-        rng = np.random.default_rng(0)
-        x, y = rng.random(x_shape), rng.random(y_shape)       # real arrays of the typed shapes
-        x_big, y_big = apply_steps(x, y, steps)
-        by_hand_result = NUMPY_OPS[op](x_big, y_big)
-        broadcast_result = NUMPY_OPS[op](x, y)
-        same = np.array_equal(by_hand_result, broadcast_result)
+    check = by_hand_matches_broadcast(x_shape, y_shape, steps,
+                                      BROADCAST_OPERATIONS[op].numpy_function)
+    if check is not None:
+        same, shape = check
         st.success(f"Ran both on random arrays: the spelled-out result and the broadcast one "
-                   f"are equal (`np.array_equal` → {same}), shape "
-                   f"{format_shape(broadcast_result.shape)}.", icon="✅")
+                   f"are equal (`np.array_equal` → {same}), shape {format_shape(shape)}.",
+                   icon="✅")
     else:
-        st.info(f"These shapes hold {size:,} elements: too many to build here, so the "
-                "memory figures below are computed, not measured.", icon="🧮")
+        st.info(f"These shapes hold more than {MAX_BUILT_ELEMENTS:,} elements: too many to "
+                "build here, so the memory figures below are computed, not measured.", icon="🧮")
     st.markdown("**Memory.** The copies cost real bytes; `np.broadcast_to` gives the same "
                 "stretched tensor as a *view* whose repeated axes have **stride 0**: "
                 "stepping along them goes back to the same numbers.")

@@ -1,39 +1,27 @@
 """Dot product: the shape rule of the tensor product, a matmul cell by cell, np.dot vs @
 vs np.tensordot on N-D tensors, the book's naive loops, and the dense layer that uses it."""
-import inspect
-
 import numpy as np
 import streamlit as st
 
-from lib.figures import values_grid
-from lib.figures_dot import matmul_animation, shape_rule_figure
-from lib.figures_elementwise import race_bars
-from lib.products import (naive_matrix_dot, naive_matrix_vector_dot, naive_vector_dot,
-                          paired_axes, random_matrix)
+from lib.figures.common import values_grid
+from lib.figures.dot import matmul_animation, shape_rule_figure
+from lib.figures.elementwise import race_bars
+from lib.products import (array_literal, naive_matrix_dot, naive_matrix_vector_dot,
+                          naive_vector_dot, paired_axes, random_matrix, shape_or_error)
 from lib.race import race
-from lib.shapes import (ShapeError, broadcast_shape, dot_shape, format_shape, matmul_shape,
+from lib.source import source
+from lib.shapes import (broadcast_shape, dot_shape, format_shape, matmul_shape,
                         tensordot_shape)
-from lib.ui import (code_panel, nav_link, page_intro, plotly, shape_badge, shape_pair_inputs,
+from lib.ui import (enter_page, code_panel, nav_link, page_intro, plotly, shape_badge, shape_pair_inputs,
                     show_error)
+
+enter_page(__file__)        # first: routes a direct link, records the page
+
 
 page_intro("✖️ Dot product",
            "A dense layer computes `relu(dot(input, W) + b)`. The `dot` is the **tensor "
            "product**: each output number is a row times a column, summed. Unlike `+`, it "
            "combines *different* entries, so its shapes follow their own rule.")
-
-
-def shape_or_error(rule, *args):
-    """(result shape, None) or (None, the rule's explanation)."""
-    try:
-        return rule(*args), None
-    except ShapeError as err:
-        return None, str(err)
-
-
-def as_code(v):
-    """np.array([...]) as a student would type it (whole numbers without the '.')."""
-    v = v.astype(int) if np.all(v == np.round(v)) else v
-    return "np.array(" + np.array2string(v, separator=", ", prefix="X = np.array(") + ")"
 
 
 # ------------------------------------------------------------------- 1. the rule
@@ -78,7 +66,7 @@ if mode == "type your own":
 plotly(matmul_animation(A, B, by_cell=by_cell), key="dot_matmul_anim")
 st.markdown(f"`C[i, j]` is **row i of A** dotted with **column j of B**: {k} products added up. "
             f"A `({n}, {k})` @ `({k}, {m})` needs {n * m * k} multiply-adds and gives `({n}, {m})`.")
-code_panel(f"A = {as_code(A)}   # ({n}, {k})\nB = {as_code(B)}   # ({k}, {m})\n"
+code_panel(f"A = {array_literal(A)}   # ({n}, {k})\nB = {array_literal(B)}   # ({k}, {m})\n"
            f"C = A @ B   # same as np.dot(A, B) for matrices; shape ({n}, {m})")
 
 # ----------------------------------------------------------- 3. order matters
@@ -130,8 +118,7 @@ if pair:
 st.subheader("5 · The loops inside, and why NumPy is faster")
 st.markdown("The book writes the product with plain Python loops. These are the functions "
             "this app runs (they equal `np.dot`, checked by our tests):")
-code_panel("\n\n".join(inspect.getsource(f) for f in
-                       (naive_vector_dot, naive_matrix_vector_dot, naive_matrix_dot)))
+code_panel(source(naive_vector_dot, naive_matrix_vector_dot, naive_matrix_dot))
 RACES = {  # name: (naive loop, shapes for a size, smallest, largest): <= ~0.2 s per naive run
     "vector · vector": (naive_vector_dot, lambda s: ((s,), (s,)), 1_000, 500_000),
     "matrix · vector": (naive_matrix_vector_dot, lambda s: ((s, s), (s,)), 10, 600),

@@ -1,15 +1,16 @@
 """Element-wise ops: the book's naive loops beside NumPy's one-liners, and a race between them."""
-import inspect
-
 import numpy as np
 import streamlit as st
 
 from lib.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, MAX_RACE_ELEMENT_STEPS,
                              max_repeats, naive_add, naive_add_relu, naive_relu, numpy_add_relu,
                              race_inputs, small_integer_matrix)
-from lib.figures_elementwise import race_bars, value_grids
+from lib.figures.elementwise import race_bars, value_grids
 from lib.race import race
-from lib.ui import code_panel, page_intro, plotly, shape_badge
+from lib.source import source
+from lib.ui import enter_page, code_panel, page_intro, plotly, shape_badge
+
+enter_page(__file__)        # first: routes a direct link, records the page
 
 page_intro("➕ Element-wise ops",
            "`relu` and `+` work on each element **on its own**: entry `[i, j]` of the result "
@@ -22,8 +23,8 @@ st.header("1. Two ways to write it")
 loops, numpy_side = st.columns(2)
 with loops:
     st.markdown("**Naive Python loops** (they handle a vector or a matrix)")
-    code_panel(inspect.getsource(naive_relu))
-    code_panel(inspect.getsource(naive_add))
+    code_panel(source(naive_relu))
+    code_panel(source(naive_add))
 with numpy_side:
     st.markdown("**NumPy one-liners** (any shape, no loop in sight)")
     code_panel("""
@@ -80,6 +81,7 @@ if repeats > limit:
     repeats = limit
 code_panel(f"""
 import time
+
 x = np.random.random({shape})   # {shape}
 y = np.random.random({shape})   # {shape}
 

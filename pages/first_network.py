@@ -1,20 +1,20 @@
 """A first neural network: the book's Keras quick start, run live, then opened up."""
 from __future__ import annotations
 
-import inspect
-
 import streamlit as st
 
-from lib import keras_quickstart as kq
+from lib.train import quickstart as kq
 from lib import ui
-from lib.figures import digit_heatmap
-from lib.figures_inside import accuracy_curves, flat_row_figure, prediction_vectors_figure
-from lib.figures_training import format_prediction_vector, loss_figure
-from lib.live import LiveRun
-from lib.training import prepare_data
+from lib.figures.common import digit_heatmap
+from lib.figures.inside import accuracy_curves, flat_row_figure, prediction_vectors_figure
+from lib.figures.training import format_prediction_vector, loss_figure
+from lib.source import source
+from lib.train.trainer import prepare_data
 
-STATE = "qs_state"        # {"settings": (epochs, batch_size, seed), "qs": QuickStart, "run": LiveRun, "eval": ...}
-NAIVE_STATE = "naive_state"
+ui.enter_page(__file__)        # first: routes a direct link, records the page
+
+
+SETTINGS = kq.QUICKSTART_SETTINGS
 
 ui.page_intro(
     "🚀 A first neural network",
@@ -25,9 +25,7 @@ ui.page_intro(
 dataset = ui.get_dataset()
 data = prepare_data(dataset)                 # (n, 784) float32 in [0, 1], shared by every session
 n_train, n_test = len(data.train_images), len(data.test_images)
-state = st.session_state.get(STATE)
-if ui.live_was_away(state and state["run"], "qs_epochs"):
-    st.info("Training paused while you were on another page. Press **Resume** to go on.", icon="⏸️")
+previous = st.session_state.get(ui.QUICKSTART_RUN)          # the settings come back with the run
 
 st.header("1 · The model")
 left, right = st.columns([3, 2])
@@ -54,7 +52,7 @@ with right:
 
 st.header("3 · Prepare the images")
 ui.code_panel(kq.PREPARE_CODE.format(n_train=n_train, n_test=n_test))
-index = st.slider("Which training digit", 0, 99, 0, key="qs_digit")
+index = ui.setting_widget(SETTINGS["digit"])
 before, after = st.columns([1, 2])
 with before:
     ui.shape_badge("before: train_images[i]", dataset.train_images[index].shape,
@@ -70,27 +68,23 @@ with after:
                 "turns bytes into values between 0 and 1, which the network trains better on.")
 
 st.header("4 · Fit, live")
-ui.code_panel(kq.FIT_CODE.format(epochs=st.session_state.get("qs_epochs", kq.EPOCHS),
-                                 batch_size=st.session_state.get("qs_batch", kq.BATCH_SIZE)))
-row = st.columns(3)
-row[0].number_input("epochs", 1, 20, kq.EPOCHS, key="qs_epochs")
-row[1].select_slider("batch_size", [32, 64, 128, 256, 512], kq.BATCH_SIZE, key="qs_batch")
-row[2].number_input("seed (initial weights, shuffling)", 0, 9999, 0, key="qs_seed")
-settings = (int(st.session_state.qs_epochs), int(st.session_state.qs_batch),
-            int(st.session_state.qs_seed))
-if state is None or (state["run"].status == "idle" and state["settings"] != settings):
-    qs = kq.QuickStart(data.train_images, data.train_labels, data.test_images, data.test_labels,
-                       *settings)
-    state = st.session_state[STATE] = {"settings": settings, "qs": qs, "eval": None,
-                                       "run": LiveRun(qs.events, qs.total_steps)}
-elif state["settings"] != settings:
-    st.caption("⚙️ These settings differ from this run's. Press **Reset** to use them.")
-qs, run = state["qs"], state["run"]
+code_slot = st.empty()                                   # the fit line, with the values below
+values = {"digit": index}
+for column, name in zip(st.columns(3), ("epochs", "batch_size", "seed")):
+    values[name] = ui.setting_widget(SETTINGS[name], column, default=getattr(
+        previous.config, name) if previous else None)
+values, _ = SETTINGS.read(st.session_state)
+with code_slot:
+    ui.code_panel(kq.FIT_CODE.format(epochs=values["epochs"], batch_size=values["batch_size"]))
+config = kq.QuickStartConfig(values["epochs"], values["batch_size"], values["seed"])
+state = ui.current_run(ui.QUICKSTART_RUN, config, lambda c: kq.make_run(
+    c, data.train_images, data.train_labels, data.test_images, data.test_labels))
+qs, run = state.owner, state.run
 with st.expander("How this page runs `fit` so you can pause it"):
     st.markdown("`fit` would run every batch in one go. Here a Keras callback turns each batch "
                 "and epoch into an event; the page calls `train_on_batch` one batch at a time and "
                 "calls the same callback hooks `fit` would, so **Pause** stops between two batches.")
-    ui.code_panel(inspect.getsource(kq.quickstart_events))
+    ui.code_panel(source(kq.quickstart_events))
 
 
 def draw(run) -> None:
@@ -137,12 +131,12 @@ ui.live_view(run, predict_card)
 st.header("6 · Evaluate")
 ui.code_panel(kq.EVALUATE_CODE)
 if qs.model is not None and run.status in ("done", "stopped", "paused"):
-    if state["eval"] is None or state["eval"][0] != run.steps_done:
+    if state.extra.get("eval") is None or state.extra.get("eval")[0] != run.steps_done:
         if run.status != "paused" or st.button("🧪 Evaluate the model as it is now", key="qs_eval"):
-            state["eval"] = (run.steps_done, *kq.evaluate(qs.model, data.test_images,
+            state.extra["eval"] = (run.steps_done, *kq.evaluate(qs.model, data.test_images,
                                                           data.test_labels))
-if state["eval"] is not None and qs.model is not None:
-    _, test_loss, test_acc = state["eval"]
+if state.extra.get("eval") is not None and qs.model is not None:
+    _, test_loss, test_acc = state.extra.get("eval")
     last = run.epochs[-1] if run.epochs and run.epochs[-1].train_acc is not None else None
     cols = st.columns(3)
     cols[0].metric("test_loss", f"{test_loss:.4f}")
@@ -161,12 +155,12 @@ else:
             "the model as it is).", icon="🧪")
 
 st.header("7 · Keras + Adam vs the naive network")
-naive = st.session_state.get(NAIVE_STATE)
-if naive is not None and naive["run"].batches and run.batches:
-    nb = naive["run"].batches
+naive = st.session_state.get(ui.NAIVE_RUN)
+if naive is not None and naive.run.batches and run.batches:
+    nb = naive.run.batches
     ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches],
-                          run.batches[0].batches_per_epoch, max(qs.epochs, naive["config"].epochs),
-                          other=(f"naive, SGD lr {naive['config'].learning_rate:g} (smoothed)",
+                          run.batches[0].batches_per_epoch, max(qs.epochs, naive.config.epochs),
+                          other=(f"naive, SGD lr {naive.config.learning_rate:g} (smoothed)",
                                  [b.step for b in nb], [b.loss for b in nb],
                                  nb[0].batches_per_epoch)), key="qs_vs_naive")
     st.markdown("The same 784-512-10 network on the same digits. Adam adapts the step size of "

@@ -4,8 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import tape, ui
-from lib.figures_training import tangent_figure
-from lib.training import wait_for_tensorflow_prewarm
+from lib.figures.training import tangent_figure
+from lib.source import source
+from lib.train.engines import wait_for_tensorflow_prewarm
+
+ui.enter_page(__file__)        # first: routes a direct link, records the page
+
 
 ui.page_intro(
     "📼 Gradient tape",
@@ -38,7 +42,7 @@ def tensors() -> dict:
 st.header("The book's example: y = 2x + 3")
 code, result = st.columns([3, 2])
 with code:
-    ui.code_panel(tape.source(tape.book_example),
+    ui.code_panel(source(tape.book_example),
                   "`x` is a `tf.Variable`, so the tape watches it; `y` is computed under the tape.")
 with result:
     ui.shape_badge("grad_of_y_wrt_x", f"{book_gradient():g}",
@@ -85,7 +89,7 @@ st.header("With tensors: one gradient per weight, same shape")
 out = tensors()
 left, right = st.columns([3, 2])
 with left:
-    ui.code_panel(tape.source(tape.tensor_example),
+    ui.code_panel(source(tape.tensor_example),
                   "The same pattern as a dense layer: `x @ W + b`, with `W` and `b` as variables.")
 with right:
     row = st.columns(2)

@@ -2,8 +2,12 @@
 import numpy as np
 import streamlit as st
 
-from lib.figures import as_ink, digit_heatmap, label_counts_bar, upscale
-from lib.ui import code_panel, get_dataset, nav_link, page_intro, plotly, shape_badge
+from lib.chapter import HOME, PAGES
+from lib.figures.common import as_ink, digit_heatmap, label_counts_bar, upscale
+from lib.ui import enter_page, code_panel, get_dataset, nav_link, page_intro, plotly, shape_badge
+
+enter_page(__file__)        # first: routes a direct link, records the page
+
 
 data = get_dataset()
 train_images, train_labels = data.train_images, data.train_labels
@@ -71,18 +75,8 @@ with picture:
 
 st.subheader("Where to next")
 st.markdown("Each page takes one idea of the chapter, draws it, shows its code, and lets you change it.")
-links = [
-    ("pages/first_network.py", "A first neural network: Keras trains on these digits", "🚀"),
-    ("pages/rank_shape.py", "Rank & shape: scalars, vectors, matrices, cubes", "🧊"),
-    ("pages/slicing.py", "Slicing & batches: cut train_images apart", "✂️"),
-    ("pages/elementwise.py", "Element-wise ops: loops vs NumPy", "➕"),
-    ("pages/broadcasting.py", "Broadcasting: adding tensors of different shapes", "📡"),
-    ("pages/dot_product.py", "Dot product: the heart of a dense layer", "✖️"),
-    ("pages/reshape_transpose.py", "Reshape & transpose: same numbers, new shape", "🔄"),
-    ("pages/gradient_tape.py", "Gradient tape: slopes, computed for you", "📼"),
-    ("pages/train_naive.py", "Train the naive network, live", "🏋️"),
-]
+others = [p for p in PAGES if p is not HOME]
 cols = st.columns(3)
-for i, (path, label, icon) in enumerate(links):
+for i, page in enumerate(others):
     with cols[i % 3]:
-        nav_link(path, label, icon)
+        nav_link(page.path, f"{page.title}: {page.blurb}", page.icon)

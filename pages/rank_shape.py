@@ -2,12 +2,16 @@
 import numpy as np
 import streamlit as st
 
-from lib.figures import values_grid
-from lib.figures_tensors import axes_diagram, tensor_cubes
+from lib.figures.common import values_grid
+from lib.figures.tensors import axes_diagram, tensor_cubes
 from lib.shapes import format_shape
-from lib.tensors import DTYPES, MAX_BUILD_RANK, MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, \
-    build_tensor, examples, human_bytes
-from lib.ui import code_panel, get_dataset, page_intro, plotly, shape_badge, show_error
+from lib.tensors import (DTYPES, MAX_BUILD_RANK, MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code,
+                         build_tensor, examples)
+from lib.units import format_bytes
+from lib.ui import enter_page, code_panel, get_dataset, page_intro, plotly, shape_badge, show_error
+
+enter_page(__file__)        # first: routes a direct link, records the page
+
 
 page_intro("🧊 Rank & shape",
            "A tensor is a box of numbers. Its **rank** (`ndim`) is how many axes it has, its "
@@ -90,7 +94,7 @@ train_images.dtype   # uint8
 """ % format_shape(train_images.shape))
 plotly(axes_diagram(train_images.shape, ("digits", "rows", "columns")), key="train_images_axes")
 st.markdown(f"A rank-3 tensor of 8-bit integers: {len(train_images):,} matrices of 28×28 "
-            f"bytes, {human_bytes(train_images.nbytes)} in memory.")
+            f"bytes, {format_bytes(train_images.nbytes)} in memory.")
 
 st.header("Real-world data tensors")
 st.markdown("The first axis is almost always the **samples** axis. The other axes depend on "
@@ -101,5 +105,5 @@ for t in REAL_WORLD:
         plotly(axes_diagram(t.shape, t.axes, title=f"{t.kind}: {format_shape(t.shape)}"),
                key=f"real_world_{t.kind}")
     with right:
-        st.metric("as float32", human_bytes(t.float32_bytes))
+        st.metric("as float32", format_bytes(t.float32_bytes))
         st.caption(t.example)

@@ -5,12 +5,15 @@ import math
 import numpy as np
 import streamlit as st
 
-from lib.figures_reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
+from lib.figures.reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
                                  digit_rows_figure, digit_strip_figure, flow_animation,
                                  transpose_slots)
 from lib.shapes import ShapeError, format_shape, parse_axes, parse_shape, reshape_shape, transpose_shape
-from lib.ui import (code_panel, example_buttons, get_dataset, nav_link, page_intro, plotly,
+from lib.ui import (enter_page, code_panel, example_buttons, get_dataset, nav_link, page_intro, plotly,
                     shape_badge, shape_pair_inputs, show_error)
+
+enter_page(__file__)        # first: routes a direct link, records the page
+
 
 page_intro("🔄 Reshape & transpose",
            "**Reshaping** keeps every number and their order, and only changes how they are "

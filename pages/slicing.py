@@ -3,14 +3,17 @@ import re
 
 import streamlit as st
 
-from lib.figures import as_ink, upscale
-from lib.figures_slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
+from lib.figures.common import as_ink, upscale
+from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
                                  selected_crops)
 from lib.indexing import (IndexParseError, batch_info, describe_selection, parse_index,
                           with_array_name)
 from lib.shapes import format_shape
-from lib.ui import (code_panel, example_buttons, get_dataset, page_intro, plotly, shape_badge,
+from lib.ui import (enter_page, code_panel, example_buttons, get_dataset, page_intro, plotly, shape_badge,
                     show_error)
+
+enter_page(__file__)        # first: routes a direct link, records the page
+
 
 FULL_MNIST_TRAIN = 60_000  # only for the worked example; the page uses len(train_images)
 BOOK_BATCH = "train_images[128 * n : 128 * (n + 1)]"

@@ -15,6 +15,13 @@ def open_app(page: str | None = None, timeout: float = 60) -> AppTest:
     return at
 
 
+def open_page(page: str, timeout: float = 60) -> AppTest:
+    """open_app(page), checked: the page ran without an exception."""
+    at = open_app(page, timeout)
+    assert not at.exception, at.exception
+    return at
+
+
 def _decode(obj):
     """Plotly >= 6 sends NumPy arrays as {'bdata': base64, 'dtype': ..., 'shape': ...}."""
     import base64

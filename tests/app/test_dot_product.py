@@ -5,16 +5,14 @@ import numpy as np
 import pytest
 
 from lib.products import random_matrix
-from tests.app.helpers import errors, metric, open_app, plotly_specs
+from tests.app.helpers import errors, metric, open_page, plotly_specs
 
 PAGE = "pages/dot_product.py"
 
 
 @pytest.fixture
 def at():
-    app = open_app(PAGE)
-    assert not app.exception, app.exception
-    return app
+    return open_page(PAGE)
 
 
 def test_opens_with_vectors_and_the_dense_layer(at):

@@ -3,23 +3,22 @@ then the predictions, the evaluate result and the confusion matrix. AppTest does
 run_every: each at.run() runs the live fragment once (one ~0.3 s burst of batches)."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from tests.app.helpers import open_app, plotly_specs
+from lib.ui.live import NAIVE_RUN, QUICKSTART_RUN
+from tests.app.helpers import open_app, open_page, plotly_specs
 
 
 @pytest.fixture
 def at():
-    app = open_app("pages/first_network.py", timeout=120)
-    assert not app.exception, app.exception
+    app = open_page("pages/first_network.py", timeout=120)
     app.number_input(key="qs_epochs").set_value(1).run()
     assert not app.exception, app.exception
     return app
 
 
 def run_of(at):
-    return at.session_state["qs_state"]["run"]
+    return at.session_state[QUICKSTART_RUN].run
 
 
 def train_to_the_end(at, max_pulls: int = 40):
@@ -112,7 +111,7 @@ def test_look_inside_on_the_naive_page_with_the_numpy_engine():
     at.selectbox(key="naive_engine").set_value("numpy").run()
     at.button(key="naive_start").click().run()
     for _ in range(30):
-        if at.session_state["naive_state"]["run"].status != "running":
+        if at.session_state[NAIVE_RUN].run.status != "running":
             break
         at.run()
     at.run()

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import open_app, plotly_specs
+from tests.app.helpers import open_page, plotly_specs
 
 
 @pytest.fixture(scope="module")
 def at():
-    app = open_app("pages/gradient_tape.py", timeout=120)
-    assert not app.exception, app.exception
-    return app
+    return open_page("pages/gradient_tape.py", timeout=120)
 
 
 def metric(at, label):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lib.data import load_mnist
-from tests.app.helpers import errors, metric, open_app, plotly_specs
+from tests.app.helpers import errors, metric, open_page, plotly_specs
 
 PAGE = "pages/reshape_transpose.py"
 N = len(load_mnist().train_images)
@@ -12,9 +12,7 @@ N = len(load_mnist().train_images)
 
 @pytest.fixture
 def at():
-    app = open_app(PAGE)
-    assert not app.exception, app.exception
-    return app
+    return open_page(PAGE)
 
 
 def test_opens_on_the_book_example(at):

@@ -6,16 +6,14 @@ import math
 import pytest
 
 from lib.data import load_mnist
-from tests.app.helpers import open_app, plotly_specs
+from tests.app.helpers import open_page, plotly_specs
 
 N = len(load_mnist().train_images)
 
 
 @pytest.fixture
 def at():
-    app = open_app("pages/slicing.py", timeout=180)
-    assert not app.exception
-    return app
+    return open_page("pages/slicing.py", timeout=180)
 
 
 def metric(at, label: str) -> str:

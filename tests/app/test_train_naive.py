@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import open_app, plotly_specs
+from lib.ui.live import NAIVE_RUN
+from tests.app.helpers import open_page, plotly_specs
 
 
 @pytest.fixture
 def at():
-    app = open_app("pages/train_naive.py")
-    assert not app.exception, app.exception
+    app = open_page("pages/train_naive.py")
     # keep runs short on 2 cores: 1,000 digits (8 batches of 128) for 2 epochs
     app.select_slider(key="naive_size").set_value(1000)
     app.number_input(key="naive_epochs").set_value(2).run()
@@ -19,7 +19,7 @@ def at():
 
 
 def run_of(at):
-    return at.session_state["naive_state"]["run"]
+    return at.session_state[NAIVE_RUN].run
 
 
 def chart(at, title):
@@ -126,7 +126,7 @@ def test_presets_and_changed_settings(at):
     at.select_slider(key="naive_lr").set_value(0.3).run()
     assert any("differ from this run" in c.value for c in at.caption)
     click(at, "naive_reset")
-    assert at.session_state["naive_state"]["config"].learning_rate == 0.3
+    assert at.session_state[NAIVE_RUN].config.learning_rate == 0.3
 
 
 def test_a_huge_learning_rate_shows_diverged_not_a_crash(at):
@@ -147,7 +147,7 @@ def test_every_engine_trains_on_the_page(at, engine):
     at.selectbox(key="naive_engine").set_value(engine).run()
     click(at, "naive_step")
     assert run_of(at).steps_done == 1
-    assert engine in at.session_state["naive_state"]["config"].engine
+    assert engine in at.session_state[NAIVE_RUN].config.engine
 
 
 def test_picking_a_digit_shows_its_prediction_vector(at):

@@ -7,10 +7,13 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lib.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, MAX_RACE_ELEMENT_STEPS,
-                             human_bytes, max_repeats, naive_add, naive_add_matrix_and_vector,
+                             max_repeats, naive_add, naive_add_matrix_and_vector,
                              naive_add_relu, numpy_add_relu, race_inputs, small_integer_matrix,
                              naive_relu)
+from lib.elementwise import broadcast_view_strides, memory_report
 from lib.race import race
+from lib.shapes import ShapeError, broadcast_steps
+from tests.unit.strategies import compatible_pair
 
 small_shapes = st.one_of(st.tuples(st.integers(0, 7)), st.tuples(st.integers(0, 7), st.integers(0, 7)))
 floats = st.floats(-1e6, 1e6, allow_nan=False)
@@ -78,7 +81,52 @@ def test_small_integer_matrix_is_reproducible():
     assert a.min() >= -5 and a.max() <= 5 and np.all(a == np.round(a))
 
 
-def test_human_bytes():
-    assert human_bytes(512) == "512 bytes"
-    assert human_bytes(1536) == "1.5 KB"
-    assert human_bytes(8 * 64 * 3 * 32 * 10) == "480.0 KB"
+
+
+# ---------------------------------------------------------------- broadcasting by hand
+
+@settings(max_examples=200, deadline=None)
+@given(compatible_pair())
+def test_view_strides_and_memory_match_numpy(pair):
+    a, b = pair
+    target = np.broadcast_shapes(a, b)
+    y = np.zeros(b)
+    if 0 not in b and 0 not in target:               # NumPy gives empty arrays arbitrary strides
+        ours = broadcast_view_strides(b, target)
+        theirs = np.broadcast_to(y, target).strides
+        moving = [i for i, t in enumerate(target) if t > 1]   # a size-1 axis's stride is never used
+        assert [ours[i] for i in moving] == [theirs[i] for i in moving]
+    rows = memory_report(a, b)
+    assert rows[1]["own bytes"] == y.nbytes
+    assert rows[1]["tiled copy bytes"] == np.zeros(target).nbytes
+    assert rows[1]["broadcast view extra bytes"] == 0
+
+
+def test_memory_report_needs_no_allocation():
+    rows = memory_report((10**6, 10**5), (10**5,))
+    assert rows[1]["tiled copy bytes"] == 8 * 10**11
+    assert rows[1]["view strides"] == (0, 8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(compatible_pair())
+def test_apply_steps_matches_broadcasting(pair):
+    from lib.elementwise import apply_steps
+    a, b = pair
+    x = np.arange(int(np.prod(a)), dtype=float).reshape(a)
+    y = -np.arange(int(np.prod(b)), dtype=float).reshape(b)
+    big_x, big_y = apply_steps(x, y, broadcast_steps(a, b))
+    np.testing.assert_array_equal(big_x + big_y, x + y)
+
+
+def test_apply_steps_refuses_a_conflict():
+    from lib.elementwise import apply_steps
+    with pytest.raises(ShapeError):
+        apply_steps(np.zeros((3, 5)), np.zeros((4, 5)), broadcast_steps((3, 5), (4, 5)))
+
+
+def test_broadcast_view_code_names_the_zero_strides():
+    from lib.elementwise import broadcast_view_code
+    code = broadcast_view_code((32, 10), (10,))
+    assert "np.broadcast_to(y, (32, 10))" in code and "(0, 8)" in code and "x_view" not in code
+    assert "x_view.strides  # (8, 0)" in broadcast_view_code((3, 1), (1, 4))

@@ -23,10 +23,10 @@ AFTER_STARTUP = textwrap.dedent("""
     import numpy as np
     from lib.server import warm_training_stack
     report = warm_training_stack()
-    from lib import training
+    from lib.train import config, engines
     before = len(gc.get_objects())
     images, labels = np.zeros((4, 784), np.float32), np.zeros(4, np.int32)
-    engine = training.ENGINES["compiled"].build(training.TrainConfig(), training.initial_weights(1))
+    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(1))
     engine.train_step(images, labels)
     print(json.dumps(dict(error=report.error, frozen=report.frozen, tracked=report.tracked_after,
                           one_session=len(gc.get_objects()) - before)))

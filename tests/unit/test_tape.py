@@ -64,6 +64,6 @@ def test_curve_contains_the_point_and_the_snippet_names_the_book_variables():
 
 
 def test_importing_the_helpers_does_not_import_tensorflow():
-    code = "import sys; import lib.tape, lib.figures_training; print('tensorflow' in sys.modules)"
+    code = "import sys; import lib.tape, lib.figures.training; print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

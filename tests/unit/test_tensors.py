@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.figures_tensors import cell_positions, tensor_cubes
-from lib.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples, human_bytes
+from lib.figures.tensors import cell_positions, tensor_cubes
+from lib.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
+from lib.units import format_bytes
 
 
 def test_examples_have_ranks_0_to_3():
@@ -46,5 +47,4 @@ def test_real_world_memory():
     video = next(t for t in REAL_WORLD if t.kind == "Video")
     assert video.shape == (1000, 30, 64, 64, 3)
     assert video.float32_bytes == 1000 * 30 * 64 * 64 * 3 * 4
-    assert human_bytes(video.float32_bytes) == "1.5 GB"
-    assert human_bytes(512) == "512 bytes"
+    assert format_bytes(video.float32_bytes) == "1.47 GB"

@@ -1,0 +1,128 @@
+"""A page's settings, declared once: name, default, allowed values, label.
+
+From one declaration the page gets its widgets (lib/ui/widgets.py `setting_widget`, which
+also binds each one to the URL), a validated dict of values for its config object, and the
+defaults. Like TensorFlow Playground's state.ts: every setting is declared in one place.
+
+Values that arrive from outside (a URL, a stale session) are user input: `Setting.check`
+accepts only the declared type and range, and `PageSettings.read` falls back to the default,
+with a note saying why, for anything else. Text settings name a whitelist parser (for
+example lib.shapes.parse_shape) that never evaluates anything.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+MAX_TEXT = 300                 # characters: longer text from a URL is refused before parsing
+
+WIDGETS = ("select_slider", "selectbox", "radio", "number", "slider", "text", "toggle")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a page."""
+    name: str                              # field of the page's config, e.g. "learning_rate"
+    key: str                               # widget key, session-state key and URL parameter
+    default: Any
+    label: str
+    widget: str                            # one of WIDGETS
+    options: tuple = ()                    # allowed values of a choice widget
+    min_value: float | None = None         # numbers and sliders
+    max_value: float | None = None
+    step: float | None = None
+    parse: Callable[[str], Any] | None = None   # text widgets: a whitelist parser (raises ValueError)
+    format: Callable[[Any], str] | None = None  # how a choice is shown
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if self.widget not in WIDGETS:
+            raise ValueError(f"unknown widget {self.widget!r}")
+        if self.widget in ("select_slider", "selectbox", "radio") and not self.options:
+            raise ValueError(f"{self.name}: a choice needs options")
+
+    def default_for(self, options: Sequence | None = None) -> Any:
+        """The default; a choice declared with default None takes its last option (e.g. the
+        largest training-set size the loaded data allows)."""
+        if self.default is None and (options or self.options):
+            return tuple(options or self.options)[-1]
+        return self.default
+
+    def check(self, value: Any, options: Sequence | None = None) -> Any:
+        """`value` if it is allowed, else ValueError with a sentence for the student.
+        `options` overrides the declared ones (choices known only at run time)."""
+        allowed = tuple(options) if options is not None else self.options
+        if self.widget in ("select_slider", "selectbox", "radio"):
+            if value not in allowed:
+                raise ValueError(f"{self.label}: {value!r} is not one of the choices")
+            return value
+        if self.widget == "toggle":
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.label}: expected on or off")
+            return value
+        if self.widget == "text":
+            if not isinstance(value, str) or len(value) > MAX_TEXT:
+                raise ValueError(f"{self.label}: at most {MAX_TEXT} characters")
+            if self.parse is not None:
+                self.parse(value)                  # raises ValueError with its own reason
+            return value
+        return self._check_number(value)
+
+    def _check_number(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError(f"{self.label}: expected a number")
+        if self.min_value is not None and value < self.min_value:
+            raise ValueError(f"{self.label}: at least {self.min_value:g}")
+        if self.max_value is not None and value > self.max_value:
+            raise ValueError(f"{self.label}: at most {self.max_value:g}")
+        return type(self.default)(value) if isinstance(self.default, (int, float)) else value
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """The settings of one page, in the order the page shows them."""
+    settings: tuple[Setting, ...]
+    by_name: dict[str, Setting] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {s.name: s for s in self.settings})
+        keys = [s.key for s in self.settings]
+        if len(set(keys)) != len(keys) or len(self.by_name) != len(self.settings):
+            raise ValueError("setting names and keys must be unique")
+
+    def __getitem__(self, name: str) -> Setting:
+        return self.by_name[name]
+
+    def __iter__(self) -> Iterable[Setting]:
+        return iter(self.settings)
+
+    def defaults(self) -> dict[str, Any]:
+        return {s.name: s.default for s in self.settings}
+
+    def keys(self) -> dict[str, str]:
+        """name -> widget key."""
+        return {s.name: s.key for s in self.settings}
+
+    def read(self, state: Mapping[str, Any], options: Mapping[str, Sequence] | None = None
+             ) -> tuple[dict[str, Any], list[str]]:
+        """The values in `state` (session state: widget keys), each checked; a missing
+        value takes its default silently, a bad one its default with a note."""
+        values, notes = {}, []
+        for s in self.settings:
+            allowed = (options or {}).get(s.name)
+            default = s.default_for(allowed)
+            if s.key not in state:
+                values[s.name] = default
+                continue
+            try:
+                values[s.name] = s.check(state[s.key], allowed)
+            except ValueError as err:
+                values[s.name] = default
+                notes.append(f"{err}; using the default, {default!r}.")
+        return values, notes
+
+    def state_for(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Widget keys -> values, e.g. to apply a preset to the widgets."""
+        return {self[name].key: value for name, value in values.items() if name in self.by_name}

@@ -1,0 +1,208 @@
+"""The naive network's trainer: a generator of events that can stop between any two batches.
+
+Contract
+- `TrainConfig` (lib/train/config.py) holds one run's settings.
+- `Trainer(config, data).events()` is the book's `fit()` loop turned into a
+  generator: it yields `EpochEvent(epoch=0)` (the untrained model), then a
+  `BatchEvent` after every batch and an `EpochEvent` after every epoch (see
+  lib/train/live.py). A NaN or infinite loss raises `Diverged` with a sentence for the
+  student. Drive it with `LiveRun(trainer.events, trainer.total_steps)`.
+  Each call of `events()` starts from scratch: same seed -> same initial weights
+  and same batch order -> same weights, however the run was paused.
+- Engines are chosen by name from `lib.train.engines.ENGINES`; `trainer.engine` is the
+  live engine (None before the first pull) so look-inside panels can read weights.
+- TensorFlow is imported only when a TF engine is built (lib/train/naive.py), never by
+  importing this module.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from lib.train.config import (DIVERGED_LOSS, HIDDEN_SIZE, INPUT_SIZE, N_FIXED_DIGITS,
+                              TRAIN_ACC_SUBSET, TrainConfig, initial_weights)
+from lib.train.engines import ENGINES, Engine, wait_for_tensorflow_prewarm
+from lib.train.live import BatchEvent, Diverged, EpochEvent
+from lib.train.metrics import dead_units
+
+
+# --------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class TrainData:
+    """MNIST as the network eats it: flat float32 in [0, 1], int32 labels. Read-only."""
+    train_images: np.ndarray        # (n, 784) float32
+    train_labels: np.ndarray        # (n,) int32
+    test_images: np.ndarray         # (m, 784) float32
+    test_labels: np.ndarray         # (m,) int32
+    fixed_index: np.ndarray         # (16,) indices into the test set
+    source: str = ""
+
+    @property
+    def fixed_images(self) -> np.ndarray:
+        return self.test_images[self.fixed_index]           # (16, 784)
+
+    @property
+    def fixed_labels(self) -> np.ndarray:
+        return self.test_labels[self.fixed_index]           # (16,)
+
+
+def fixed_digit_indices(labels: np.ndarray, n: int = N_FIXED_DIGITS) -> np.ndarray:
+    """n test digits chosen once: the first 0, 1, ..., 9, then the next 0, 1, ... again."""
+    labels = np.asarray(labels)
+    chosen: list[int] = []
+    used = np.zeros(len(labels), dtype=bool)
+    for k in range(n):
+        candidates = np.flatnonzero((labels == k % 10) & ~used)
+        if len(candidates) == 0:
+            candidates = np.flatnonzero(~used)
+        if len(candidates) == 0:
+            break
+        chosen.append(int(candidates[0]))
+        used[candidates[0]] = True
+    return np.array(chosen, dtype=np.int64)
+
+
+def _flat_float(images: np.ndarray) -> np.ndarray:
+    images = np.asarray(images)
+    out = images.reshape((len(images), INPUT_SIZE)).astype("float32") / 255   # (n, 784) in [0, 1]
+    out.setflags(write=False)
+    return out
+
+
+_PREPARED: dict[int, tuple[Any, TrainData]] = {}
+
+
+def prepare_data(dataset: Any) -> TrainData:
+    """The book's preprocessing, done once per dataset object (shared by all sessions)."""
+    key = id(dataset.train_images)
+    hit = _PREPARED.get(key)
+    if hit is not None and hit[0] is dataset.train_images:
+        return hit[1]
+    train_labels = np.asarray(dataset.train_labels).astype(np.int32)
+    test_labels = np.asarray(dataset.test_labels).astype(np.int32)
+    train_labels.setflags(write=False)
+    test_labels.setflags(write=False)
+    data = TrainData(_flat_float(dataset.train_images), train_labels,
+                     _flat_float(dataset.test_images), test_labels,
+                     fixed_digit_indices(test_labels), getattr(dataset, "source", ""))
+    if len(_PREPARED) >= 2:
+        _PREPARED.clear()
+    _PREPARED[key] = (dataset.train_images, data)
+    return data
+
+
+def accuracy(probs: np.ndarray, labels: np.ndarray) -> float:
+    return float(np.mean(np.argmax(probs, axis=1) == labels))
+
+
+def predict_in_chunks(engine: Engine, images: np.ndarray, chunk: int = 5000) -> np.ndarray:
+    return np.concatenate([engine.predict(images[i:i + chunk]) for i in range(0, len(images), chunk)])
+
+
+# --------------------------------------------------------------------------- the trainer
+
+class Trainer:
+    """One run's engine and data; `events()` is the training loop as a generator."""
+
+    def __init__(self, config: TrainConfig, data: TrainData):
+        self.config = config.validated()
+        self.data = data
+        n = len(data.train_images)
+        self.train_size = n if config.train_size is None else min(int(config.train_size), n)
+        self.batches_per_epoch = math.ceil(self.train_size / config.batch_size)
+        self.total_steps = self.batches_per_epoch * config.epochs
+        self.engine: Engine | None = None
+
+    def build_engine(self) -> Engine:
+        config = self.config
+        return ENGINES[config.engine].build(config, initial_weights(config.seed, config.init))
+
+    def evaluate(self, epoch: int, losses: list[float] | None, seconds: float) -> EpochEvent:
+        """Accuracy on the test set and on (up to 10,000) training images, + the 16 digits."""
+        data, engine = self.data, self.engine
+        test_probs = predict_in_chunks(engine, data.test_images)                 # (m, 10)
+        k = min(self.train_size, TRAIN_ACC_SUBSET)
+        train_probs = predict_in_chunks(engine, data.train_images[:k])          # (k, 10)
+        test_predicted = np.argmax(test_probs, axis=1).astype(np.uint8)
+        return EpochEvent(
+            epoch=epoch,
+            mean_loss=float(np.mean(losses)) if losses else None,
+            train_acc=accuracy(train_probs, data.train_labels[:k]),
+            test_acc=float(np.mean(test_predicted == data.test_labels)),
+            predictions=test_probs[data.fixed_index],                           # (16, 10)
+            seconds=seconds,
+            extra={"test_predicted": test_predicted},
+        )
+
+    def events(self) -> Iterator[BatchEvent | EpochEvent]:
+        """The book's fit() loop, with a `yield` after every batch and every epoch."""
+        wait_for_tensorflow_prewarm()
+        from lib.train.naive import BatchGenerator      # pure Python, but lives with the book's code
+
+        config, data = self.config, self.data
+        self.engine = self.build_engine()
+        images = data.train_images[:self.train_size]                           # (n, 784)
+        labels = data.train_labels[:self.train_size]                           # (n,)
+        clock = time.perf_counter
+        start = clock()
+        yield self.evaluate(0, None, 0.0)
+        seconds, step = clock() - start, 0
+        for epoch in range(1, config.epochs + 1):
+            batch_generator = BatchGenerator(images, labels, batch_size=config.batch_size)
+            losses = []
+            for batch in range(1, batch_generator.num_batches + 1):
+                images_batch, labels_batch = batch_generator.next()           # (batch, 784), (batch,)
+                t0 = clock()
+                loss = self.engine.train_step(images_batch, labels_batch)
+                dt = clock() - t0
+                seconds += dt
+                step += 1
+                if not math.isfinite(loss) or loss > DIVERGED_LOSS:
+                    raise Diverged(diverged_sentence(loss, epoch, batch, config.learning_rate))
+                losses.append(loss)
+                yield BatchEvent(step, epoch, batch, batch_generator.num_batches, loss,
+                                 len(labels_batch) / max(dt, 1e-9), len(labels_batch))
+            t0 = clock()
+            event = self.evaluate(epoch, losses, seconds)
+            seconds += clock() - t0
+            yield replace(event, seconds=seconds)
+
+
+def diverged_sentence(loss: float, epoch: int, batch: int, learning_rate: float) -> str:
+    what = f"{loss:,.0f}" if math.isfinite(loss) else str(loss)
+    return (f"Diverged: the loss became {what} at batch {batch} of epoch {epoch}. With a learning "
+            f"rate of {learning_rate:g} each step jumps so far past the minimum that the weights "
+            f"grow without bound. Reset and try a smaller learning rate (the book uses 1e-3; "
+            f"0.1 is fast and still stable here).")
+
+
+def diagnosis(epochs: list[EpochEvent], weights: Callable[[], list[np.ndarray]] | None,
+              images: np.ndarray) -> str | None:
+    """A sentence when accuracy is stuck at chance after an epoch, saying the likely cause.
+    `weights` is called (e.g. engine.weights) only in that case."""
+    trained = [e for e in epochs if e.epoch >= 1]
+    if not trained or trained[-1].test_acc is None or trained[-1].test_acc > 0.15:
+        return None
+    if weights is not None:
+        dead = dead_units(weights(), images[:1000])
+        if dead >= HIDDEN_SIZE * 0.9:
+            return (f"{dead} of the {HIDDEN_SIZE} hidden units never fire (relu gives 0 for every "
+                    f"image), so no gradient reaches them: the network is stuck at guessing. A "
+                    f"large step pushed their weights far negative. Reset with a smaller learning "
+                    f"rate.")
+    return ("Test accuracy is still at chance (about 10%): the network gives every digit nearly "
+            "the same prediction. With the book's uniform start the outputs are large and nearly "
+            "equal, and small steps take many epochs to separate them. Try the preset "
+            "'faster: lr 0.1', or the Glorot init.")
+
+
+def make_run(config: TrainConfig, data: TrainData):
+    """A LiveRun driving a fresh Trainer; returns (trainer, run)."""
+    from lib.train.live import LiveRun
+    trainer = Trainer(config, data)
+    return trainer, LiveRun(trainer.events, trainer.total_steps)

@@ -1,0 +1,24 @@
+"""The only package of lib that imports Streamlit. Pages use it as `from lib import ui`:
+
+- nav: the router's helpers (pages, direct links), the shared dataset and sidebar;
+- widgets: titles, code panels, shape badges, figures, errors, example buttons;
+- live: the live-training panel; inside: the look-inside panels;
+- internals: the one place that touches Streamlit's private internals (guarded, tested).
+"""
+from lib.ui.inside import live_view, look_inside, numpy_engine_panel
+from lib.ui.live import (NAIVE_RUN, QUICKSTART_RUN, RunState, current_run, live_panel,
+                         training_metrics)
+from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, follow_redirect,
+                        get_dataset, nav_link, navigation_pages, routing)
+from lib.ui.widgets import (PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
+                            settings_expander,
+                            page_intro, plotly, setting_widget, shape_badge, shape_pair_inputs,
+                            show_error)
+
+__all__ = [
+    "live_view", "look_inside", "numpy_engine_panel", "NAIVE_RUN", "QUICKSTART_RUN", "RunState",
+    "current_run", "live_panel", "training_metrics", "came_back", "data_notice", "dataset_sidebar", "follow_redirect",
+    "get_dataset", "nav_link", "navigation_pages", "enter_page", "routing",
+    "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
+    "plotly", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs", "show_error",
+]

@@ -1,0 +1,52 @@
+"""The one place where Tensor Lab reaches into Streamlit's internals.
+
+Each workaround here is a named function, called explicitly (never at import), that
+degrades to "no workaround" when the internals it needs are gone or changed, and is
+checked by tests/unit/ui/test_internals.py, which fails loudly on a Streamlit upgrade
+that changes them.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def keep_keras_state_between_runs() -> bool:
+    """Stop Streamlit from calling `keras.backend.clear_session()` after every script run.
+
+    After each run, every fragment tick included, Streamlit's script runner calls its
+    private `_clean_problem_modules()`, which clears Keras's session when `keras` is
+    imported. On a server shared by a class that is wrong twice over: it resets Keras's
+    global state (layer name counters, the seed generator, scopes) while other students'
+    models are mid-training in other threads, and it clears TensorFlow's kernel cache and
+    runs a full garbage collection (~12 ms idle, far more with models alive), with the
+    interpreter lock held, up to 2.5 times a second per student. No Keras object of ours
+    needs it: every model lives in its own session's state and is freed with it.
+
+    Streamlit offers no setting for this, so this one function replaces that private
+    function with a copy that keeps its other duty (closing pyplot figures). Returns True
+    when the replacement is in place. If a Streamlit upgrade renames or changes it, this
+    does nothing and returns False (the app still works, only slower);
+    tests/unit/ui/test_internals.py fails loudly in that case.
+    """
+
+    try:
+        from streamlit.runtime.scriptrunner import script_runner
+        original = script_runner._clean_problem_modules
+    except (ImportError, AttributeError):
+        return False
+    if getattr(original, "keeps_keras_state", False):
+        return True
+    if not callable(original):
+        return False
+
+    def _clean_problem_modules() -> None:
+        if "matplotlib.pyplot" in sys.modules:
+            try:
+                sys.modules["matplotlib.pyplot"].close("all")
+            except Exception:  # as Streamlit's own version: never fail a run over this
+                pass
+
+    _clean_problem_modules.keeps_keras_state = True
+    _clean_problem_modules.replaced = original
+    script_runner._clean_problem_modules = _clean_problem_modules
+    return True

@@ -1,0 +1,152 @@
+"""The live-training panel shared by "Train the naive network" and "A first neural network"."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import streamlit as st
+
+from lib.train.live import SHARED, LiveRun, burst_seconds
+from lib.ui.nav import came_back
+
+NAIVE_RUN = "naive_run"          # session-state keys of the two training pages' runs
+QUICKSTART_RUN = "quickstart_run"
+
+
+@dataclass
+class RunState:
+    """A training page's run in the session: the settings it was built with, the object
+    that trains (a Trainer or a QuickStart) and the LiveRun that drives it."""
+    config: Any
+    owner: Any
+    run: LiveRun
+    extra: dict = field(default_factory=dict)     # what the page computes from the run, cached
+
+
+def current_run(state_key: str, config: Any,
+                build: Callable[[Any], tuple[Any, LiveRun]]) -> RunState:
+    """This session's run for a page. Built from `config` the first time; rebuilt when the
+    run is idle and the settings changed; otherwise new settings wait for Reset, and the
+    page says so. A run left running while the student was on another page is paused
+    (nothing trained meanwhile) and the page says that too."""
+    state = st.session_state.get(state_key)
+    if state is not None and came_back() and state.run.status == "running":
+        state.run.pause()
+        st.info("Training paused while you were on another page. Press **Resume** to go on.",
+                icon="⏸️")
+    if state is None or (state.run.status == "idle" and state.config != config):
+        owner, run = build(config)
+        state = st.session_state[state_key] = RunState(config, owner, run)
+    elif state.config != config:
+        st.caption("⚙️ The settings differ from this run's. Press **Reset** to use them.")
+    return state
+
+# A LiveRun (lib/train/live.py) sits in st.session_state. The controls sit outside the fragment:
+# a click changes the run's status in its callback, before the page runs, so one full rerun
+# draws the page and registers the fragment with the right tick (or none). While running, the
+# fragment ticks every LIVE_EVERY_S: it trains for a burst (longer when many runs share the
+# server, see lib.train.live.burst_seconds), then redraws with fixed keys. Bursts last at least
+# one tick, so the next tick is already queued when a burst ends and the CPU never idles;
+# during a burst the status line is redrawn every 0.25 s, which is also where a click stops
+# the burst (Streamlit interrupts a run at its next element call).
+
+LIVE_EVERY_S = 0.4
+LIVE_BUDGET_S = 0.45
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def live_status_line(run, others: int = 0) -> str:
+    """One sentence: where the run is (batch, epoch), how fast it goes, who shares the CPU."""
+    last = run.batches[-1] if run.batches else None
+    total = run.total_steps or 0
+    where = "not started"
+    if last is not None:
+        epochs = max(1, total // max(last.batches_per_epoch, 1))
+        where = (f"batch {last.step:,} of {total:,} · epoch {last.epoch} of {epochs} "
+                 f"(batch {last.batch}/{last.batches_per_epoch})")
+    icon = {"idle": "⚪", "running": "🟢", "paused": "⏸️", "done": "✅", "stopped": "⏹️",
+            "diverged": "💥"}[run.status]
+    parts = [f"{icon} **{run.status}** · {where}"]
+    speed = run.throughput() if run.status == "running" else None
+    speed = speed or run.samples_per_s()
+    if speed:
+        parts.append(f"{speed:,.0f} samples/s")
+    if run.status == "running" and others > 0:
+        parts.append(f"sharing this server with {others} other run{'s' if others > 1 else ''}")
+    if run.status in ("running", "paused") and run.eta_s is not None:
+        parts.append(f"ETA {_clock(run.eta_s)}")
+    return " · ".join(parts)
+
+
+def _start_or_resume(run) -> None:
+    run.resume() if run.status == "paused" else run.start()
+
+
+def live_controls(run, key: str) -> None:
+    """Start/Resume · Pause · Step one batch · Stop · Reset, always in the same places.
+    Each acts in its callback, before the page reruns."""
+    status = run.status
+    cols = st.columns(5)
+    first = "▶️ Resume" if status == "paused" else ("🔁 Start again" if status in
+                                                    ("done", "stopped", "diverged") else "▶️ Start")
+    cols[0].button(first, key=f"{key}_start", type="primary", width="stretch",
+                   disabled=status == "running", on_click=_start_or_resume, args=(run,))
+    cols[1].button("⏸️ Pause", key=f"{key}_pause", width="stretch",
+                   disabled=status != "running", on_click=run.pause)
+    cols[2].button("⏭️ Step one batch", key=f"{key}_step", width="stretch",
+                   disabled=status in ("done", "stopped", "diverged"), on_click=run.step)
+    cols[3].button("⏹️ Stop", key=f"{key}_stop", width="stretch",
+                   disabled=status not in ("running", "paused"), on_click=run.stop)
+    cols[4].button("🔄 Reset", key=f"{key}_reset", width="stretch",
+                   disabled=status == "idle", on_click=run.reset)
+
+
+def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
+               budget_s: float = LIVE_BUDGET_S) -> None:
+    """Controls, then a fragment with the progress bar and `draw(run)` that trains a burst
+    on every tick while the run is running."""
+    live_controls(run, key)
+    interval = every if run.status == "running" else None
+
+    @st.fragment(run_every=interval)
+    def _panel() -> None:
+        line = st.empty()
+        if run.status == "running":
+            others = SHARED.busy_runs(besides=run)
+
+            def checkpoint() -> None:         # progress mid-burst; a click stops the burst here
+                line.progress(run.progress, text=live_status_line(run, others))
+
+            if run.steps_done == 0:
+                with st.spinner("Building the model (the first batch also traces the graph)…"):
+                    run.pull(budget_s, checkpoint)
+            else:
+                run.pull(burst_seconds(budget_s, others + 1), checkpoint)
+            if run.status != "running":
+                st.rerun(scope="app")    # finished (done / diverged): stop ticking
+        line.progress(run.progress, text=live_status_line(run, SHARED.busy_runs(besides=run)))
+        if run.status == "diverged":
+            st.error(run.message, icon="💥")
+        draw(run)
+
+    _panel()
+
+
+def training_metrics(run, latest) -> None:
+    """Four numbers under the charts: last batch loss, test and train accuracy, speed."""
+    metrics = st.columns(4)
+    metrics[0].metric("loss (last batch)", f"{run.batches[-1].loss:.3f}" if run.batches else "–")
+    metrics[1].metric("test accuracy", f"{100 * latest.test_acc:.1f}%" if latest else "–",
+                      help="after the last finished epoch, on digits the network never trains on")
+    metrics[2].metric("train accuracy", f"{100 * latest.train_acc:.1f}%" if latest else "–",
+                      help="on (at most 10,000 of) the digits it trains on")
+    speed = run.samples_per_s()
+    metrics[3].metric("samples / second", f"{speed:,.0f}" if speed else "–",
+                      help="while a batch trains; the status line above gives what this run "
+                           "gets over time, drawing and other students' runs included")

@@ -1,0 +1,131 @@
+"""Navigation and the shared frame of every page: the page map, the router's helpers,
+the dataset (loaded once per server) and the sidebar."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from lib.chapter import HOME, BY_URL_PATH, sections
+from lib.data import Dataset, load_mnist
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRYPOINT = "streamlit_app.py"
+
+def page_exists(path: str) -> bool:
+    return (ROOT / path).exists()
+
+
+def navigation_pages() -> dict[str, list]:
+    """st.Page objects by section, for st.navigation; only pages whose file exists."""
+    by_section = {}
+    for section, pages in sections().items():
+        entries = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path,
+                           default=p is HOME) for p in pages if page_exists(p.path)]
+        if entries:
+            by_section[section] = entries
+    return by_section
+
+
+# ---------------------------------------------------------------- where the student is
+
+def _remember_page(url_path: str) -> None:
+    """Every full run of a page: which page this run shows, and which the last one did."""
+    state = st.session_state
+    state["_page_before"] = state.get("_page_now")
+    state["_page_now"] = url_path
+
+
+def came_back() -> bool:
+    """True on the first run of a page after the student was on another one."""
+    state = st.session_state
+    return state.get("_page_before") not in (None, state.get("_page_now"))
+
+
+# ---------------------------------------------------------------- direct links
+# Streamlit ignores the pages/ folder once any session has called st.navigation, but on a
+# fresh server a direct link such as /slicing runs pages/slicing.py on its own, the legacy
+# way: no router, no sidebar, file names as navigation. Every page therefore starts with
+# `enter_page(__file__)`: when the router is not around it, the page hands over to the
+# router with st.switch_page (public API), carrying its own name and the link's query
+# parameters; the router then switches to the page that was asked for. That costs two quick
+# reruns on the very first visit to a fresh server and nothing afterwards.
+
+REDIRECT_PARAM = "goto"
+_routing = threading.local()
+
+
+@contextmanager
+def routing():
+    """The router runs the chosen page inside this, so the page knows it was routed."""
+    _routing.active = True
+    try:
+        yield
+    finally:
+        _routing.active = False
+
+
+def enter_page(page_file: str) -> None:
+    """Call first thing on every page (`ui.enter_page(__file__)`). Hands a direct link over
+    to the router if the router did not run this page (only for a browser's request, which
+    has headers: AppTest has none and runs a page on its own on purpose), and records which
+    page this is, for `came_back()`."""
+    url_path = Path(page_file).stem
+    if not getattr(_routing, "active", False) and st.context.headers:
+        params = {k: v for k, v in st.query_params.to_dict().items() if k != REDIRECT_PARAM}
+        st.switch_page(ENTRYPOINT, query_params={**params, REDIRECT_PARAM: url_path})
+    _remember_page(url_path)
+
+
+def redirect_target(params: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """The page a hand-over asked for (by its URL path, checked against the chapter's
+    pages) and the other query parameters; (None, params) when there is none."""
+    wanted = params.get(REDIRECT_PARAM)
+    rest = {k: v for k, v in params.items() if k != REDIRECT_PARAM}
+    page = BY_URL_PATH.get(wanted) if isinstance(wanted, str) else None
+    return (page.path if page is not None and page_exists(page.path) else None), rest
+
+
+def follow_redirect() -> None:
+    """In the router, after st.navigation: finish a page's hand-over, if any."""
+    if REDIRECT_PARAM not in st.query_params:
+        return
+    target, rest = redirect_target(st.query_params.to_dict())
+    if target is None:
+        del st.query_params[REDIRECT_PARAM]     # a stale or made-up value: stay on Home
+        return
+    st.switch_page(target, query_params=rest)
+
+
+def nav_link(path: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the app (drawn only if that page exists)."""
+    if page_exists(path):
+        st.page_link(path, label=label, icon=icon)
+
+
+@st.cache_resource(show_spinner="Loading MNIST…")
+def get_dataset() -> Dataset:
+    """MNIST, loaded once per server process and shared read-only by every session."""
+    return load_mnist()
+
+
+def data_notice(data: Dataset) -> None:
+    """Show why we fell back to the sample, once per browser session."""
+    if data.note and not st.session_state.get("_data_notice_shown"):
+        st.session_state["_data_notice_shown"] = True
+        st.warning(data.note, icon="📦")
+
+
+def dataset_sidebar(data: Dataset) -> None:
+    """Which dataset is loaded, and how to get the full one."""
+    with st.sidebar:
+        if data.is_full:
+            st.success(f"**Full MNIST** loaded  \n{len(data.train_images):,} train · "
+                       f"{len(data.test_images):,} test", icon="✅")
+        else:
+            st.info(f"**Offline MNIST sample**  \n{len(data.train_images):,} train · "
+                    f"{len(data.test_images):,} test real digits", icon="📦")
+            st.caption("For all 70,000 digits, run once with internet: "
+                       "`python -c \"import keras; keras.datasets.mnist.load_data()\"`")

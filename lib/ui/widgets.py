@@ -1,0 +1,146 @@
+"""Shared widgets: every page shows titles, code, shapes, figures and errors the same way."""
+from __future__ import annotations
+
+import textwrap
+
+import streamlit as st
+
+from lib.shapes import format_shape
+
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
+
+
+def page_intro(title: str, text: str) -> None:
+    """Page title and a one- or two-sentence promise of what the student will see."""
+    st.title(title)
+    st.markdown(text)
+
+
+def code_panel(code: str, caption: str | None = None) -> None:
+    """The exact NumPy/Keras code of a concept."""
+    st.code(textwrap.dedent(code).strip("\n"), language="python")
+    if caption:
+        st.caption(caption)
+
+
+def shape_badge(label: str, shape: tuple[int, ...] | str, help: str | None = None) -> None:
+    """A shape in large type, e.g. `(90, 28, 28)`."""
+    text = shape if isinstance(shape, str) else format_shape(tuple(shape))
+    st.metric(label, text, help=help)
+
+
+def plotly(fig, key: str, **kwargs) -> None:
+    """A Plotly figure with the house config and a fixed key (stable across reruns)."""
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+
+
+def show_error(message: str) -> None:
+    """A student's input could not be used: say why, in their terms."""
+    st.error(message, icon="⚠️")
+
+
+def example_buttons(examples: list[str], target_key: str, columns: int = 3,
+                    key_prefix: str = "example") -> None:
+    """One button per example; a click writes it into the text input `target_key`."""
+    def choose(text: str) -> None:
+        st.session_state[target_key] = text
+    cols = st.columns(columns)
+    for i, text in enumerate(examples):
+        with cols[i % columns]:
+            st.button(f"`{text}`", key=f"{key_prefix}_{i}", on_click=choose, args=(text,),
+                      width="stretch")
+
+
+def broadcast_step_list(steps, start: int = 1) -> None:
+    """Broadcasting steps (lib.shapes.Step) as numbered sentences, each beside its NumPy line."""
+    for k, step in enumerate(steps, start=start):
+        words, code = st.columns([3, 2])
+        icon = {"conflict": "❌ ", "result": "✅ "}.get(step.kind, "")
+        words.markdown(f"{icon}**{k}. {step.title}.** {step.text}")
+        code.code(step.code, language="python")
+
+
+def shape_pair_inputs(key: str, presets: dict[str, tuple[str, str]],
+                      labels: tuple[str, str] = ("shape of a", "shape of b"),
+                      allow_minus_one: tuple[bool, bool] = (False, False)):
+    """Preset buttons + two typed shapes. Returns the two parsed shapes, or None after
+    showing why one cannot be read (nothing is allocated: shapes only)."""
+    from lib.shapes import parse_shape
+    keys = (f"{key}_a", f"{key}_b")
+    first = next(iter(presets.values()))
+    for k, text in zip(keys, first):
+        st.session_state.setdefault(k, text)
+
+    def choose(pair: tuple[str, str]) -> None:
+        st.session_state[keys[0]], st.session_state[keys[1]] = pair
+    cols = st.columns(len(presets))
+    for i, (label, pair) in enumerate(presets.items()):
+        cols[i].button(label, key=f"{key}_preset_{i}", on_click=choose, args=(pair,),
+                       width="stretch")
+    shapes = []
+    for col, k, label, minus in zip(st.columns(2), keys, labels, allow_minus_one):
+        text = col.text_input(label, key=k, max_chars=80)
+        try:
+            shapes.append(parse_shape(text, allow_minus_one=minus))
+        except ValueError as err:
+            show_error(f"{label}: {err}")
+            return None
+    return tuple(shapes)
+
+
+def setting_widget(setting, where=None, *, options=None, default=None, on_change=None,
+                   disabled: bool = False):
+    """Draw the widget a lib.settings.Setting declares, under its key, and return its value.
+
+    `options` replaces declared choices known only at run time; `default` replaces the
+    declared default (e.g. the settings of the run already in this session). A value left
+    in the session that is no longer allowed (the choices changed) falls back to the default.
+    """
+    where = where if where is not None else st
+    options = tuple(options) if options is not None else setting.options
+    start = setting.default_for(options) if default is None else default
+    key, state = setting.key, st.session_state
+    if key in state:
+        try:
+            setting.check(state[key], options)
+        except ValueError:
+            del state[key]
+    # When the session already holds a value it wins: we then pass Streamlit's own default
+    # for `value`/`index`, which it ignores without warning about a conflict.
+    fresh = key not in state
+    common = dict(key=key, help=setting.help or None, on_change=on_change, disabled=disabled)
+    fmt = setting.format or str
+    kind = setting.widget
+    if kind == "select_slider":
+        return where.select_slider(setting.label, options, value=start if fresh else None,
+                                   format_func=fmt, **common)
+    if kind in ("selectbox", "radio"):
+        draw = where.selectbox if kind == "selectbox" else where.radio
+        extra = {"horizontal": True} if kind == "radio" else {}
+        return draw(setting.label, options, index=options.index(start) if fresh else 0,
+                    format_func=fmt, **extra, **common)
+    if kind == "number":
+        return where.number_input(setting.label, setting.min_value, setting.max_value,
+                                  value=start if fresh else "min", step=setting.step, **common)
+    if kind == "slider":
+        return where.slider(setting.label, setting.min_value, setting.max_value,
+                            value=start if fresh else None, step=setting.step, **common)
+    if kind == "text":
+        return where.text_input(setting.label, value=start if fresh else "", **common)
+    return where.toggle(setting.label, value=bool(start) if fresh else False, **common)
+
+
+def settings_expander(settings, rows, summary: str, *, options=None, defaults=None,
+                      on_change=None) -> dict:
+    """A page's declared settings folded into one expander whose title sums them up.
+    `rows` lists setting names per row (column widths follow the number of names);
+    `options`, `defaults` and `on_change` map names to run-time choices, starting values
+    and callbacks. Returns {name: value}, every value checked against its declaration."""
+    options, defaults, on_change = options or {}, defaults or {}, on_change or {}
+    with st.expander(summary, expanded=False):
+        for names in rows:
+            for column, name in zip(st.columns(len(names)), names):
+                setting_widget(settings[name], column, options=options.get(name),
+                               default=defaults.get(name), on_change=on_change.get(name))
+    values, _ = settings.read(st.session_state, options)
+    return values

@@ -1,0 +1,265 @@
+"""The pull-based live loop, driven by fake event generators (no TensorFlow)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from lib.train.live import BatchEvent, Diverged, EpochEvent, LiveRun
+
+
+def fake_events(epochs=2, batches=3, log=None, diverge_at=None):
+    """A tiny stand-in trainer: epoch 0, then batches and epochs, deterministic."""
+    def factory():
+        def gen():
+            try:
+                yield EpochEvent(0, None, 0.1, 0.1, None)
+                step = 0
+                for epoch in range(1, epochs + 1):
+                    for batch in range(1, batches + 1):
+                        step += 1
+                        if diverge_at == step:
+                            raise Diverged("loss became nan")
+                        yield BatchEvent(step, epoch, batch, batches, 1.0 / step, 100.0, 8)
+                    yield EpochEvent(epoch, 1.0 / epoch, 0.5, 0.5, None)
+            finally:
+                if log is not None:
+                    log.append("closed")
+        if log is not None:
+            log.append("built")
+        return gen()
+    return factory
+
+
+class FakeClock:
+    """Every reading advances time by `tick` seconds."""
+    def __init__(self, tick=0.1):
+        self.t, self.tick = 0.0, tick
+
+    def __call__(self):
+        self.t += self.tick
+        return self.t
+
+
+def test_nothing_runs_until_started():
+    log = []
+    run = LiveRun(fake_events(log=log), total_steps=6)
+    assert run.status == "idle"
+    assert run.pull() == []
+    assert log == [] and run.batches == []
+
+
+def test_pull_respects_the_time_budget_and_runs_at_least_one_batch():
+    run = LiveRun(fake_events(epochs=5, batches=10), total_steps=50, clock=FakeClock(0.1))
+    run.start()
+    events = run.pull(budget_s=0.25)     # each clock reading advances 0.1 s
+    assert 2 <= len(events) <= 4
+    assert isinstance(events[0], EpochEvent) and isinstance(events[1], BatchEvent)
+    assert [type(e) for e in run.pull(budget_s=0.0)] == [BatchEvent]
+
+
+def test_full_run_ends_done_with_all_events_recorded():
+    run = LiveRun(fake_events(epochs=2, batches=3), total_steps=6)
+    run.start()
+    while run.status == "running":
+        run.pull(10)
+    assert run.status == "done"
+    assert [b.step for b in run.batches] == [1, 2, 3, 4, 5, 6]
+    assert [e.epoch for e in run.epochs] == [0, 1, 2]
+    assert run.progress == 1.0 and run.eta_s is None
+
+
+def test_pause_stops_progress_and_resume_continues():
+    run = LiveRun(fake_events(epochs=3, batches=4), total_steps=12, clock=FakeClock(1.0))
+    run.start()
+    run.pull(0)
+    before = len(run.batches) + len(run.epochs)
+    run.pause()
+    assert run.status == "paused"
+    assert run.pull(10) == []
+    assert len(run.batches) + len(run.epochs) == before
+    run.resume()
+    assert run.status == "running" and run.pull(0)
+
+
+def test_step_runs_exactly_one_batch_and_leaves_the_run_paused():
+    run = LiveRun(fake_events(epochs=2, batches=3), total_steps=6)
+    events = run.step()                                    # from idle: epoch 0, then batch 1
+    assert [type(e) for e in events] == [EpochEvent, BatchEvent]
+    assert run.status == "paused" and run.steps_done == 1
+    events = run.step()
+    assert [type(e) for e in events] == [BatchEvent] and run.steps_done == 2
+    events = run.step()                                    # batch 3 closes epoch 1...
+    assert run.steps_done == 3
+    events = run.step()                                    # ...so epoch 1's event comes first
+    assert [type(e) for e in events] == [EpochEvent, BatchEvent]
+    assert run.epochs[-1].epoch == 1 and run.steps_done == 4
+
+
+def test_stop_closes_the_generator_and_keeps_history():
+    log = []
+    run = LiveRun(fake_events(log=log), total_steps=6)
+    run.start()
+    run.pull(0)
+    run.stop()
+    assert run.status == "stopped" and log == ["built", "closed"]
+    assert run.pull() == [] and run.step() == []
+    assert run.batches or run.epochs
+
+
+def test_reset_forgets_everything_and_rebuilds_from_the_factory():
+    log = []
+    run = LiveRun(fake_events(log=log), total_steps=6)
+    run.start()
+    run.pull(0)
+    run.reset()
+    assert run.status == "idle" and run.batches == [] and run.epochs == []
+    assert log == ["built", "closed"]
+    run.start()
+    run.pull(0)
+    assert log[-1] == "built"
+
+
+def test_start_after_done_begins_a_fresh_run():
+    run = LiveRun(fake_events(epochs=1, batches=2), total_steps=2)
+    run.start()
+    while run.status == "running":
+        run.pull(10)
+    run.start()
+    assert run.status == "running" and run.batches == []
+
+
+def test_diverged_generator_sets_status_and_sentence():
+    run = LiveRun(fake_events(diverge_at=3), total_steps=6)
+    run.start()
+    while run.status == "running":
+        run.pull(10)
+    assert run.status == "diverged"
+    assert "nan" in run.message
+    assert run.steps_done == 2
+
+
+def test_progress_and_eta():
+    run = LiveRun(fake_events(epochs=2, batches=5), total_steps=10, clock=FakeClock(0.5))
+    run.start()
+    run.step()
+    run.step()
+    assert run.progress == pytest.approx(0.2)
+    assert run.eta_s is not None and run.eta_s > 0
+    assert run.samples_per_s() == pytest.approx(100.0)
+
+
+def test_a_busy_run_is_not_entered_twice():
+    run = LiveRun(fake_events(), total_steps=6)
+    run.start()
+    run._lock.acquire()
+    try:
+        assert run.pull(1) == []
+    finally:
+        run._lock.release()
+    assert run.pull(0)
+
+
+def uninterrupted(epochs, batches):
+    run = LiveRun(fake_events(epochs, batches), total_steps=epochs * batches)
+    run.start()
+    while run.status == "running":
+        run.pull(10)
+    return run.batches, run.epochs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["pull", "step", "pause", "resume", "start"]), max_size=40))
+def test_any_mix_of_controls_gives_the_same_events_as_one_uninterrupted_run(actions):
+    clock = FakeClock(0.1)
+    run = LiveRun(fake_events(3, 4), total_steps=12, clock=clock)
+    for action in actions:
+        if action == "pull":
+            run.pull(0.15)
+        else:
+            getattr(run, action)()
+    run.start()
+    while run.status in ("running", "paused"):
+        run.resume()
+        run.pull(0.15)
+    assert (run.batches, run.epochs) == uninterrupted(3, 4)
+
+
+# ---------------------------------------------------------------- many runs on one server
+
+def test_status_reads_as_its_word():
+    from lib.train.live import Status
+    run = LiveRun(fake_events(), total_steps=6)
+    assert run.status == "idle" and f"{run.status}" == "idle" and str(Status.RUNNING) == "running"
+    assert {"idle": 0}[run.status] == 0
+
+
+def test_checkpoint_runs_between_batches_and_may_stop_a_burst():
+    """The page redraws its status line from the checkpoint; when Streamlit stops the
+    script there (a click), the batches so far are recorded and the run goes on later."""
+    class Stop(BaseException):
+        pass
+
+    run = LiveRun(fake_events(epochs=5, batches=10), total_steps=50, clock=FakeClock(0.1),
+                  shared=None)
+    run.start()
+    calls = []
+
+    def checkpoint():
+        calls.append(run.steps_done)
+        if len(calls) == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        run.pull(budget_s=100, checkpoint=checkpoint, checkpoint_s=0.25)
+    stopped_at = run.steps_done
+    assert calls == sorted(calls) and stopped_at >= 2
+    assert run.status == "running"
+    run.pull(budget_s=0.0)                                 # the next tick goes on from there
+    assert run.steps_done == stopped_at + 1
+
+
+def test_shared_server_counts_runs_that_pulled_recently():
+    from lib.train.live import SharedServer
+    now = [0.0]
+    shared = SharedServer(clock=lambda: now[0])
+    runs = [LiveRun(fake_events(epochs=9), total_steps=27, shared=shared) for _ in range(3)]
+    for run in runs:
+        run.start()
+        run.pull(budget_s=0.0)
+    assert shared.busy_runs() == 3 and shared.busy_runs(besides=runs[0]) == 2
+    runs[1].pause()
+    assert shared.busy_runs() == 2                         # a paused run stops counting at once
+    now[0] = 10.0                                          # the others' tabs closed: no pulls
+    assert shared.busy_runs(window_s=3.0) == 0
+    del runs
+    assert shared.busy_runs() == 0
+
+
+def test_bursts_grow_with_the_runs_sharing_the_cpu():
+    from lib.train.live import burst_seconds
+    assert burst_seconds(0.45, 1, cores=2) == 0.45
+    assert burst_seconds(0.45, 2, cores=2) == 0.45
+    assert burst_seconds(0.45, 6, cores=2) == pytest.approx(1.35)
+    assert burst_seconds(0.45, 30, cores=2) == 3.0          # capped
+
+
+def test_throughput_counts_wall_time_between_pulls():
+    clock = FakeClock(0.1)
+    run = LiveRun(fake_events(epochs=5, batches=10), total_steps=50, clock=clock, shared=None)
+    run.start()
+    run.pull(budget_s=0.0)
+    clock.t += 0.5                                          # drawing and waiting between ticks
+    run.pull(budget_s=0.0)
+    rate = run.throughput()
+    assert rate is not None and 0 < rate < 8 / 0.5            # 8 samples per batch
+
+
+def test_per_epoch_builds_once_per_epoch_and_key():
+    run = LiveRun(fake_events(epochs=3, batches=2), total_steps=6, shared=None)
+    built = []
+    build = lambda: built.append(1) or len(built)          # noqa: E731
+    run.start()
+    assert run.per_epoch("grid", build) == 1 and run.per_epoch("grid", build) == 1
+    assert run.per_epoch("grid", build, "pick 3") == 2      # another key: built again
+    run.pull(budget_s=100)                                  # to the end: new epochs
+    assert run.per_epoch("grid", build, "pick 3") == 3

@@ -1,0 +1,122 @@
+"""The Keras quick start: the callback turns Keras's hooks into live-loop events, in order."""
+import math
+
+import numpy as np
+import pytest
+
+from lib.data import load_mnist
+from lib.train.metrics import confusion_matrix
+from lib.train.quickstart import (build_model, fit_log, layer_table, make_callback,
+                                  prepare_images, quickstart_events, total_steps)
+from lib.train.live import BatchEvent, EpochEvent, LiveRun
+
+
+@pytest.fixture(scope="module")
+def data():
+    d = load_mnist("sample")
+    return (prepare_images(d.train_images), d.train_labels,
+            prepare_images(d.test_images), d.test_labels)
+
+
+def assert_in_order(events, epochs, steps_per_epoch):
+    """EpochEvent(0), then per epoch: its batches 1..steps in order, then its EpochEvent."""
+    assert isinstance(events[0], EpochEvent) and events[0].epoch == 0
+    expected_step = 1
+    i = 1
+    for epoch in range(1, epochs + 1):
+        for batch in range(1, steps_per_epoch + 1):
+            e = events[i]
+            assert isinstance(e, BatchEvent), (i, e)
+            assert (e.epoch, e.batch, e.step, e.batches_per_epoch) == \
+                (epoch, batch, expected_step, steps_per_epoch)
+            expected_step += 1
+            i += 1
+        assert isinstance(events[i], EpochEvent) and events[i].epoch == epoch
+        i += 1
+    assert i == len(events)
+
+
+def test_prepare_images_is_the_books_reshape_and_scale():
+    images = np.arange(2 * 28 * 28, dtype=np.uint32).reshape(2, 28, 28) % 256
+    out = prepare_images(images.astype(np.uint8))
+    assert out.shape == (2, 784) and out.dtype == np.float32
+    assert out.min() == 0 and out.max() == 1
+    assert np.allclose(out[0], images[0].reshape(784) / 255.0, atol=1e-7)
+
+
+def test_layer_table_has_the_books_parameter_counts():
+    rows = layer_table()
+    assert [r.params for r in rows] == [401_920, 5_130]
+    assert [r.output_shape for r in rows] == [(None, 512), (None, 10)]
+
+
+def test_built_model_matches_the_table():
+    model = build_model(seed=0)
+    assert [layer.count_params() for layer in model.layers] == [r.params for r in layer_table()]
+    assert model.count_params() == 407_050
+
+
+def test_generator_delivers_batch_and_epoch_events_in_order(data):
+    train_images, train_labels, test_images, test_labels = data
+    n, epochs, batch_size = 600, 2, 128                       # 5 batches, the last one of 88
+    model = build_model(seed=1)
+    events = list(quickstart_events(model, train_images[:n], train_labels[:n], test_images,
+                                    test_labels, epochs=epochs, batch_size=batch_size))
+    steps = math.ceil(n / batch_size)
+    assert_in_order(events, epochs, steps)
+    batches = [e for e in events if isinstance(e, BatchEvent)]
+    assert [e.batch_size for e in batches[:steps]] == [128, 128, 128, 128, 88]
+    # the per-batch losses recovered from Keras's running means average back to the epoch's
+    for epoch_event in (e for e in events if isinstance(e, EpochEvent) and e.epoch > 0):
+        mine = [b for b in batches if b.epoch == epoch_event.epoch]
+        weighted = sum(b.loss * b.batch_size for b in mine) / n
+        assert weighted == pytest.approx(epoch_event.mean_loss, rel=1e-4)
+        assert epoch_event.extra["confusion"].sum() == len(test_labels)
+        assert epoch_event.predictions.shape == (10, 10)
+
+
+def test_the_same_callback_works_inside_model_fit(data):
+    train_images, train_labels, test_images, test_labels = data
+    n, epochs, batch_size = 512, 2, 128
+    model = build_model(seed=2)
+    callback = make_callback(test_images, test_labels, n, batch_size)
+    history = model.fit(train_images[:n], train_labels[:n], epochs=epochs, batch_size=batch_size,
+                        callbacks=[callback], verbose=0, shuffle=False)
+    events = callback.drain()
+    assert_in_order(events, epochs, n // batch_size)
+    epoch_events = [e for e in events if isinstance(e, EpochEvent)][1:]
+    assert [e.mean_loss for e in epoch_events] == pytest.approx(history.history["loss"])
+    assert [e.train_acc for e in epoch_events] == pytest.approx(history.history["accuracy"])
+    assert all(np.isfinite(e.loss) for e in events if isinstance(e, BatchEvent))
+
+
+def test_live_run_pulls_it_and_keras_learns(data):
+    train_images, train_labels, test_images, test_labels = data
+    model = build_model(seed=0)
+    run = LiveRun(lambda: quickstart_events(model, train_images, train_labels, test_images,
+                                            test_labels, epochs=1),
+                  total_steps=total_steps(len(train_images), 1))
+    run.step()                                            # exactly one batch, then paused
+    assert run.status == "paused" and len(run.batches) == 1
+    assert run.pull() == []                               # paused: nothing runs
+    run.resume()
+    while run.status == "running":
+        run.pull(0.2)
+    assert run.status == "done" and len(run.batches) == 32 and run.progress == 1.0
+    assert run.epochs[-1].test_acc >= 0.85                 # one epoch of Adam on 4,000 digits
+    log = fit_log(run.batches, 1)
+    assert log.startswith("Epoch 1/1\n32/32 ━━━━━━━━━━━━━━━━━━━━") and "accuracy:" in log
+
+
+def test_confusion_matrix_counts():
+    cm = confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2])
+    assert cm.shape == (10, 10) and cm.sum() == 4 and cm[1, 2] == 1 and np.trace(cm) == 3
+
+
+def test_importing_the_page_modules_does_not_import_tensorflow():
+    import subprocess
+    import sys
+    code = ("import sys; import lib.train.quickstart, lib.figures.inside, lib.digit_draw, "
+            "lib.train.numpy_engine; print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
