@@ -15,6 +15,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from lib import pyast
+
 MAX_INDEX_TEXT = 300       # characters a student may type
 MAX_BRACKET_DEPTH = 12     # ( [ { nested at most this deep
 MAX_EXPR_DEPTH = 40        # operators nested inside one index
@@ -101,7 +103,7 @@ def parse_index(text: str, variables: dict[str, int] | None = None) -> Index:
             "to select from an array, write brackets after its name, e.g. train_images[10:100]")
     source = _wrap(text)
     try:
-        tree = ast.parse(source, mode="eval")
+        tree = pyast.parse(source, mode="eval")
     except SyntaxError:
         raise IndexParseError(_syntax_message(text)) from None
     except (RecursionError, MemoryError, ValueError):
@@ -133,7 +135,7 @@ def _syntax_message(text: str) -> str:
         return "the brackets are empty: write an index such as 10:100"
     for candidate in (text, inner.strip()):  # a forbidden construct valid on its own: [x for x in y]
         try:
-            tree = ast.parse(candidate, mode="eval")
+            tree = pyast.parse(candidate, mode="eval")
         except (SyntaxError, RecursionError, MemoryError, ValueError):
             continue
         for node in ast.walk(tree):

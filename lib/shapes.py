@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from lib import pyast
 Shape = tuple[int, ...]
 
 MAX_RANK = 8               # typed shapes: at most this many axes
@@ -54,7 +55,7 @@ def parse_shape(text: str, *, max_rank: int = MAX_RANK, max_size: int = MAX_SIZE
         if part == "":
             raise ValueError(f"axis {i} is empty: write a size between the commas")
         try:
-            node = ast.parse(part, mode="eval").body
+            node = pyast.parse(part, mode="eval").body
         except SyntaxError:
             raise ValueError(f"axis {i}: '{part}' is not a whole number") from None
         negative = False
@@ -477,7 +478,7 @@ def parse_axes(text: str, max_len: int = MAX_RANK) -> tuple[int, ...] | None:
     if len(text) > MAX_SHAPE_TEXT:
         raise ValueError(f"that is too long ({len(text)} characters)")
     try:
-        node = ast.parse(text, mode="eval").body
+        node = pyast.parse(text, mode="eval").body
     except SyntaxError:
         raise ValueError(f"'{text}' is not a list of axis numbers like (1, 0)") from None
     items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]

@@ -13,6 +13,8 @@ import importlib.util
 import textwrap
 from typing import Any
 
+from lib import pyast
+
 
 def source(*items: Any) -> str:
     """The source of each item, blank-line separated. An item is a function or class, or
@@ -36,7 +38,7 @@ def _source_of(entry: str) -> str:
     if spec is None or spec.origin is None:
         raise ValueError(f"no module {module!r}")
     text = open(spec.origin, encoding="utf-8").read()
-    nodes, node = ast.parse(text).body, None
+    nodes, node = pyast.parse(text).body, None
     for name in qualname.split("."):
         node = next((n for n in nodes if isinstance(n, (ast.FunctionDef, ast.ClassDef))
                      and n.name == name), None)
