@@ -1,0 +1,813 @@
+"""A class on one server: N simulated students train at once, no browser needed.
+
+    python bench/classroom.py                        # 30 students, book preset, compiled engine
+    python bench/classroom.py --students 4 --epochs 1
+    python bench/classroom.py --url http://127.0.0.1:8501 --pid 12345   # a server already running
+
+Each student is a websocket client speaking Streamlit's own protocol (bench/stclient.py):
+it opens "Train the naive network", chooses the settings, presses Start (found by its key)
+and obeys the fragment auto-rerun messages as the browser does, until the page's progress
+line says "done". The benchmark starts `streamlit run streamlit_app.py` itself on a free
+loopback port (MNIST_SOURCE=sample) unless --url is given, and runs, in this order:
+
+1. warm-up: a throwaway student trains one epoch (TensorFlow imported and warmed), then
+   an observer opens Slicing (it stays there);
+2. solo: one student trains alone with the class's settings (the determinism reference);
+3. idle reruns: the observer types indices into Slicing while nobody trains;
+4. bare: bench/training.py's compiled loop in a subprocess, the server idle meanwhile;
+5. class: N students open the page, wait at a barrier, press Start together; the observer
+   keeps typing into Slicing while they train;
+6. leave: every client disconnects; after server.disconnectedSessionTTL the server may
+   drop the sessions, which happens lazily (see run_bench); RSS is read --settle s later.
+
+Prints a table, then ONE JSON line (the last line of stdout). Nothing here asserts a time.
+Some of its keys:
+- done, time_to_done_s: students whose page said "done" within --timeout without an error;
+- aggregate_samples_per_s: every student's trained samples (finished or not) / wall time
+  from the first Start to the last done (or to giving up); aggregate_share_of_bare: that over
+  bare_samples_per_s, the bare compiled loop measured in step 4;
+- fairness_max_over_min: max/min of the students' own samples/s (samples / their time to
+  done or to giving up), all of them started together with equal settings; null when one
+  trained nothing;
+- rss_before_mb (just before the class), peak_rss_mb (during it), rss_at_leave_mb,
+  rss_after_mb (after the TTL, the reap and --settle more seconds; rss_after_waited_s says
+  how long after everyone left); sessions_dropped: the TTL passed and a reap was triggered (the
+  server's session store is not visible from outside);
+- rerun_p50/p95_s_idle/_loaded: Slicing reruns, rerun_script -> script_finished; a rerun
+  that does not finish in 60 s counts as 60 s (a lower bound) and in rerun_timeouts_*;
+- errors: exceptions and st.error shown to any client, pages that failed to load, lost
+  connections; deterministic: every student finished with the solo run's final loss.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.stclient import FINISHED, StreamlitClient  # noqa: E402
+
+DEFAULT_TIMEOUT_S = 1200          # the class phase: first Start -> last done
+DEFAULT_TTL_S = 120               # Streamlit's server.disconnectedSessionTTL default
+KEY_PREFIX = {"train_naive": "naive", "first_network": "qs"}
+LOSS_LABEL = "loss (last batch)"
+SLICING_PAGE, SLICING_KEY = "slicing", "slicing_expr"
+EXPRESSIONS = ["train_images[10:100]", "train_images[:, 7:-7, 7:-7]",
+               "train_images[::2, 14:, 14:]"]
+FINISHED_STATUSES = ("done", "stopped", "diverged")
+
+
+# --------------------------------------------------------------------------- the server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen | None, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
+            raise RuntimeError(f"no healthy Streamlit server at {url}")
+        time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def streamlit_server(ttl: int | None, log: Path):
+    """`streamlit run streamlit_app.py` on a free loopback port, output to `log`;
+    yields (url, pid)."""
+    port = free_port()
+    env = {**os.environ, "MNIST_SOURCE": "sample", "PYTHONUNBUFFERED": "1",
+           "TF_CPP_MIN_LOG_LEVEL": "2"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+           "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+    if ttl is not None:
+        cmd.append(f"--server.disconnectedSessionTTL={ttl}")
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def session_ttl(explicit: int | None) -> tuple[int, str]:
+    """server.disconnectedSessionTTL as the server will see it, and where it came from."""
+    if explicit is not None:
+        return explicit, "--session-ttl"
+    env = os.environ.get("STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL")
+    if env:
+        return int(env), "environment"
+    for path in (ROOT / ".streamlit" / "config.toml", Path.home() / ".streamlit" / "config.toml"):
+        if path.exists():
+            value = tomllib.loads(path.read_text()).get("server", {}).get(
+                "disconnectedSessionTTL")
+            if value is not None:
+                return int(value), str(path)
+    return DEFAULT_TTL_S, "Streamlit default"
+
+
+# --------------------------------------------------------------------------- memory
+class RssSampler:
+    """Server RSS (the process and its children) every `every` s, on the event loop."""
+
+    def __init__(self, pid: int | None, every: float = 0.2):
+        import psutil                         # imported here: only the benchmark needs it
+        self.process = psutil.Process(pid) if pid else None
+        self.every = every
+        self.samples: list[tuple[float, float]] = []      # (perf_counter, MB)
+        self._task: asyncio.Task | None = None
+
+    def now_mb(self) -> float | None:
+        if self.process is None:
+            return None
+        import psutil
+        try:
+            procs = [self.process, *self.process.children(recursive=True)]
+            total = 0
+            for proc in procs:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    total += proc.memory_info().rss
+            return total / 2 ** 20
+        except psutil.NoSuchProcess:
+            return None
+
+    async def _run(self) -> None:
+        while True:
+            mb = self.now_mb()
+            if mb is not None:
+                self.samples.append((time.perf_counter(), mb))
+            await asyncio.sleep(self.every)
+
+    def start(self) -> None:
+        if self.process is not None:
+            self._task = asyncio.create_task(self._run(), name="rss-sampler")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def peak_mb(self, since: float = 0.0, until: float = float("inf")) -> float | None:
+        values = [mb for t, mb in self.samples if since <= t <= until]
+        return max(values) if values else None
+
+
+# --------------------------------------------------------------------------- bare loop
+def bare_main(epochs: int, learning_rate: float, init: str) -> None:
+    """(--bare-only) bench/training.py's compiled loop on the sample; one JSON line."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from bench.training import bench_engine, load
+    data = load("sample")
+    result = bench_engine("compiled", data, epochs, learning_rate, init)
+    print(json.dumps({"samples_per_s": result["samples_per_s"],
+                      "s_per_epoch": result["s_per_epoch"], "epochs": epochs,
+                      "train_size": len(data.train_images)}))
+
+
+def measure_bare(epochs: int, learning_rate: float, init: str) -> dict:
+    """Run bare_main in a child process (TensorFlow stays out of this process)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--bare-only",
+           f"--bare-epochs={epochs}", f"--bare-lr={learning_rate}", f"--bare-init={init}"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "MNIST_SOURCE": "sample", "TF_CPP_MIN_LOG_LEVEL": "2"})
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"bare loop failed:\n{done.stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
+# --------------------------------------------------------------------------- reading the page
+PROGRESS = re.compile(r"\*\*(?P<status>\w+)\*\*.*?batch (?P<step>[\d,]+) of (?P<total>[\d,]+)"
+                      r"(?: · epoch (?P<epoch>\d+) of (?P<epochs>\d+) "
+                      r"\(batch (?P<batch>\d+)/(?P<bpe>\d+)\))?")
+
+
+def progress_status(text: str) -> str | None:
+    """'done', 'running', ... from lib/ui.py live_status_line's text."""
+    match = re.search(r"\*\*(\w+)\*\*", text)
+    return match.group(1) if match else None
+
+
+def settings_summary(client: StreamlitClient) -> str:
+    """The settings expander's label (it names every setting of the run)."""
+    return next((label for label in client.block_labels() if "Settings" in label), "")
+
+
+def summary_number(summary: str, pattern: str) -> int | None:
+    match = re.search(pattern, summary)
+    return int(match.group(1).replace(",", "")) if match else None
+
+
+def samples_trained(progress: str, batch_size: int, train_size: int | None) -> int:
+    """Training samples behind the progress line 'batch S of T · epoch e of E (batch b/bpe)'."""
+    match = PROGRESS.search(progress)
+    if not match:
+        return 0
+    if match.group("epoch") and train_size:
+        epoch, batch = int(match.group("epoch")), int(match.group("batch"))
+        return (epoch - 1) * train_size + min(batch * batch_size, train_size)
+    return int(match.group("step").replace(",", "")) * batch_size
+
+
+# --------------------------------------------------------------------------- a student
+@dataclass
+class Student:
+    """One simulated student and what happened to them."""
+    name: str
+    url: str
+    page: str
+    prefix: str
+    client: StreamlitClient | None = None
+    t_start: float | None = None
+    t_done: float | None = None
+    t_end: float | None = None            # done, failed or given up
+    status: str | None = None
+    progress: str = ""
+    final_loss: str | None = None
+    samples: int = 0
+    ticks_sent: int = 0
+    tick_runs: int = 0
+    tick_latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    note: str = ""
+    summary: str = ""                     # the settings expander's label after prepare()
+
+    @property
+    def done(self) -> bool:
+        return self.t_done is not None
+
+    @property
+    def time_to_done(self) -> float | None:
+        return None if self.t_done is None else self.t_done - self.t_start
+
+    @property
+    def throughput(self) -> float | None:
+        """Samples per second of the student's own time (to done, or to giving up)."""
+        if self.t_start is None or self.t_end is None or self.t_end <= self.t_start:
+            return None
+        return self.samples / (self.t_end - self.t_start)
+
+    async def prepare(self, preset: str | None, engine: str | None, epochs: int | None,
+                      timeout: float) -> None:
+        """Connect, open the page, choose the settings (only those not already right)."""
+        self.client = StreamlitClient(self.url, name=self.name)
+        await self.client.connect()
+        await self.client.open_page(self.page, timeout)
+        c, p = self.client, self.prefix
+        if preset is not None and c.find(f"{p}_preset") is not None:
+            await self._choose(f"{p}_preset", preset, timeout)
+        if engine is not None and c.find(f"{p}_engine") is not None:
+            await self._choose(f"{p}_engine", engine, timeout)
+        if epochs is not None and summary_number(settings_summary(c), r"(\d+) epochs") != epochs:
+            await self._wait(await c.set_value(f"{p}_epochs", epochs), timeout)
+        summary = self.summary = settings_summary(c)
+        if engine is not None and summary and f"{engine} engine" not in summary:
+            raise RuntimeError(f"{self.name}: engine {engine!r} not applied: {summary}")
+        if epochs is not None and summary and f"{epochs} epochs" not in summary:
+            raise RuntimeError(f"{self.name}: epochs {epochs} not applied: {summary}")
+        self.errors.extend(c.errors)
+
+    async def _choose(self, key: str, value: str, timeout: float) -> None:
+        node = self.client.widget(key)
+        proto = node.element.selectbox
+        current = proto.options[proto.default] if 0 <= proto.default < len(proto.options) else None
+        if current is not None and (current == value or current.startswith(f"{value} ")):
+            return                                   # a fresh session shows the default
+        await self._wait(await self.client.set_value(key, value), timeout)
+
+    async def _wait(self, request, timeout: float) -> None:
+        if not await self.client.wait_request(request, timeout):
+            raise TimeoutError(f"{self.name}: the settings rerun did not finish")
+
+    async def train(self, go: asyncio.Event, deadline: float) -> None:
+        """At the barrier's signal press Start, then follow the page until it is done,
+        shows an error, or the deadline passes."""
+        c = self.client
+        errors_before = len(c.errors)
+        await go.wait()
+        self.t_start = time.perf_counter()
+        await c.click(f"{self.prefix}_start")
+
+        def finished(client: StreamlitClient) -> bool:
+            return (progress_status(client.progress_text()) in FINISHED_STATUSES
+                    or len(client.errors) > errors_before or client.closed)
+
+        await c.wait_for(finished, max(0.0, deadline - time.perf_counter()))
+        self.t_end = time.perf_counter()
+        # The progress line is drawn before the metrics: let the run that said "done" finish
+        # drawing, or the loss read below would be the previous tick's.
+        run = c.current_run
+        if run is not None and not c.closed and \
+                progress_status(c.progress_text()) in FINISHED_STATUSES:
+            await c.wait_for(lambda _: run.finished is not None,
+                             max(60.0, deadline - time.perf_counter()))
+        self.progress = c.progress_text()
+        self.status = progress_status(self.progress)
+        self.errors.extend(c.errors[errors_before:])
+        if c.closed:
+            self.errors.append(f"connection lost: {c.close_reason}")
+        if self.status == "done" and not self.errors:
+            self.t_done = self.t_end
+        elif not self.errors:
+            self.note = f"gave up after {self.t_end - self.t_start:.0f} s ({self.status})"
+        self.final_loss = c.metric(LOSS_LABEL)
+        summary = settings_summary(c)
+        batch_size = summary_number(summary, r"batch_size (\d+)") or 128
+        train_size = summary_number(summary, r"([\d,]+) training digits")
+        self.samples = samples_trained(self.progress, batch_size, train_size)
+        # The live panel is the fragment that draws the progress line; its timer's
+        # auto-reruns are the ticks (the Start button may sit inside it or outside).
+        panel = c.progress_node().fragment_id if c.progress_node() else ""
+        self.ticks_sent = c.stats.auto_reruns_sent.get(panel, 0) if panel else 0
+        self.tick_runs = sum(1 for run in c.runs.values()
+                             if panel in run.fragment_ids and run.started >= self.t_start)
+        self.tick_latencies = [r.duration for r in c.requests
+                               if r.is_auto_rerun and r.fragment_id == panel
+                               and r.duration is not None and r.sent >= self.t_start]
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+
+
+# --------------------------------------------------------------------------- the observer
+async def time_reruns(client: StreamlitClient, count: int | None, stop: asyncio.Event | None,
+                      deadline: float, pause: float = 0.2, per_rerun_timeout: float = 60.0,
+                      offset: int = 0) -> tuple[list[float], int]:
+    """Type indices into the Slicing page, one after another; time each rerun from the
+    rerun_script to its script_finished. A rerun that does not finish in per_rerun_timeout
+    counts with the time waited (a lower bound) and as a timeout."""
+    durations, timeouts = [], 0
+    i = 0
+    while (count is None or i < count) and not (stop is not None and stop.is_set()):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            break
+        request = await client.set_value(SLICING_KEY, EXPRESSIONS[(i + offset) % len(EXPRESSIONS)])
+        if await client.wait_request(request, min(per_rerun_timeout, remaining)):
+            if request.status != FINISHED.FINISHED_SUCCESSFULLY:
+                client.errors.append(f"slicing rerun ended with status {request.status}")
+            durations.append(request.duration)
+        else:
+            timeouts += 1
+            durations.append(time.perf_counter() - request.sent)
+        i += 1
+        await asyncio.sleep(pause)
+    return durations, timeouts
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+# --------------------------------------------------------------------------- the run
+@dataclass
+class Bench:
+    """What the phases share: the options, the server, the RSS sampler, the observer."""
+    args: argparse.Namespace
+    url: str
+    pid: int | None
+    prefix: str
+    rss: RssSampler
+    observer: StreamlitClient
+    say: Callable[..., None]
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def student(self, name: str) -> Student:
+        return Student(name, self.url, self.args.page, self.prefix)
+
+    async def prepare(self, student: Student) -> None:
+        a = self.args
+        await student.prepare(a.preset, a.engine, a.epochs, a.timeout)
+
+
+@dataclass
+class ClassRun:
+    """The class phase's raw outcome."""
+    students: list[Student]
+    ready: list[Student]
+    t_start: float                 # the barrier opened
+    t_end: float
+    loaded: list[float]
+    loaded_timeouts: int
+    peak_mb: float | None
+    load_avg: tuple[float, float, float]
+
+
+async def warm_up(b: Bench) -> None:
+    """A throwaway student trains one epoch, as the day's first student would: the server
+    imports and warms TensorFlow (lib/server.py) before anything is measured. Then the
+    observer opens Slicing, where it stays."""
+    b.say("warm-up: one epoch by a throwaway student, then Slicing")
+    t = time.perf_counter()
+    first = b.student("warm-up")
+    go = asyncio.Event()
+    go.set()
+    try:
+        await first.prepare(b.args.preset, b.args.engine, 1, b.args.timeout)
+        await first.train(go, time.perf_counter() + b.args.timeout)
+    finally:
+        await first.close()
+    await b.observer.connect()
+    await b.observer.open_page(SLICING_PAGE, b.args.timeout)
+    b.phases["warmup_s"] = time.perf_counter() - t
+
+
+async def solo_run(b: Bench) -> Student:
+    """One student alone with the class's settings: the determinism reference."""
+    b.say("solo: one student alone, the determinism reference")
+    solo = b.student("solo")
+    go = asyncio.Event()
+    go.set()
+    try:
+        await b.prepare(solo)
+        await solo.train(go, time.perf_counter() + b.args.timeout)
+    finally:
+        await solo.close()
+    return solo
+
+
+async def idle_reruns(b: Bench) -> tuple[list[float], int]:
+    """Slicing reruns while nobody trains (TensorFlow imported by the solo run)."""
+    b.say("idle reruns on Slicing")
+    await time_reruns(b.observer, 2, None, time.perf_counter() + 120)      # not counted
+    return await time_reruns(b.observer, b.args.reruns, None, time.perf_counter() + 300)
+
+
+def bare_loop(b: Bench, summary: str) -> dict:
+    """bench/training.py's compiled loop in a subprocess, with the run's learning rate and
+    init as its page showed them (speed does not depend on them); never fatal."""
+    b.say("bare compiled loop (subprocess)")
+    lr = re.search(r"learning_rate ([\d.e+-]+)", summary)
+    init = re.search(r"(\w+) init", summary)
+    try:
+        return measure_bare(b.args.bare_epochs, float(lr.group(1)) if lr else 1e-3,
+                            init.group(1) if init else "uniform")
+    except Exception as exc:                      # report it, and still measure the class
+        return {"samples_per_s": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+async def class_run(b: Bench) -> ClassRun:
+    """N students open the page and choose the settings; at the barrier they all press
+    Start; the observer types into Slicing until every student is done or gave up."""
+    b.say(f"class: {b.args.students} students open the page")
+    t_open = time.perf_counter()
+    students = [b.student(f"student{i + 1:02d}") for i in range(b.args.students)]
+    outcomes = await asyncio.gather(*(b.prepare(s) for s in students), return_exceptions=True)
+    for student, outcome in zip(students, outcomes):
+        if isinstance(outcome, BaseException):
+            student.errors.append(f"could not prepare: {type(outcome).__name__}: {outcome}")
+    ready = [s for s, o in zip(students, outcomes) if not isinstance(o, BaseException)]
+    b.phases["class_prepare_s"] = time.perf_counter() - t_open
+    b.say(f"class: {len(ready)} ready; Start pressed together")
+
+    go, stop_observer = asyncio.Event(), asyncio.Event()
+    deadline = time.perf_counter() + b.args.timeout
+    trainers = [asyncio.create_task(s.train(go, deadline)) for s in ready]
+    t_start = time.perf_counter()
+    go.set()                                       # the barrier: everyone presses Start now
+    observer = asyncio.create_task(time_reruns(b.observer, None, stop_observer, deadline))
+    heartbeat = asyncio.create_task(report_progress(ready, b.say, t_start))
+    await asyncio.gather(*trainers, return_exceptions=True)
+    heartbeat.cancel()
+    stop_observer.set()
+    loaded, loaded_timeouts = await observer
+    t_end = time.perf_counter()
+    return ClassRun(students, ready, t_start, t_end, loaded, loaded_timeouts,
+                    b.rss.peak_mb(since=t_open, until=t_end), os.getloadavg())
+
+
+async def leave(b: Bench, students: list[Student], ttl: int) -> dict:
+    """Everyone disconnects; wait out the session TTL, make Streamlit drop the expired
+    sessions, give the server --settle s to give memory back, read RSS."""
+    b.say("leave: every client disconnects")
+    await asyncio.gather(*(s.close() for s in students))
+    await b.observer.close()
+    t_left = time.perf_counter()
+    out = {"rss_at_leave_mb": b.rss.now_mb(), "rss_after_mb": b.rss.now_mb(),
+           "rss_after_waited_s": 0.0, "sessions_dropped": False}
+    if b.pid is None or b.args.no_wait_ttl:
+        return out
+    b.say(f"waiting {ttl} s (server.disconnectedSessionTTL) for the sessions to expire, "
+          f"then {b.args.settle:g} s")
+    await asyncio.sleep(max(0.0, t_left + ttl + 1 - time.perf_counter()))
+    # Streamlit drops an expired session lazily: its storage (a TTLCache in
+    # runtime/memory_session_storage.py) reaps expired entries only when another session
+    # is saved, i.e. when another websocket disconnects; a reaped session is not shut down,
+    # only dereferenced. So one visitor connects and leaves (that reaps), and a second one
+    # runs a page (with runner.postScriptGC on, Streamlit collects after that run, freeing
+    # the sessions' reference cycles). A server that drops sessions itself needs neither
+    # visit, and they cost it little.
+    await _visit(b.url, None)
+    await _visit(b.url, SLICING_PAGE)
+    # Memory comes back when the server collects and trims, on its own schedule (a
+    # janitor thread, malloc): give it --settle seconds, then read RSS.
+    await asyncio.sleep(b.args.settle)
+    out.update(rss_after_mb=b.rss.now_mb(), rss_after_waited_s=time.perf_counter() - t_left,
+               sessions_dropped=True)
+    return out
+
+
+def figures(c: ClassRun, solo: Student, bare: dict) -> dict:
+    """The class's figures from its raw outcome."""
+    done = [s for s in c.ready if s.done]
+    times = [s.time_to_done for s in done]
+    t_first = min((s.t_start for s in c.ready if s.t_start), default=c.t_start)
+    t_last = max((s.t_end for s in c.ready if s.t_end), default=c.t_end)
+    wall = t_last - t_first
+    total = sum(s.samples for s in c.students)
+    aggregate = total / wall if wall > 0 else None
+    bare_sps = bare.get("samples_per_s")
+    throughputs = [s.throughput for s in c.ready if s.throughput is not None]
+    fair = len(throughputs) == len(c.ready) and throughputs and min(throughputs) > 0
+    ticks = [s.ticks_sent for s in c.ready]
+    tick_latencies = [x for s in c.ready for x in s.tick_latencies]
+    errors = [e for s in c.students for e in s.errors]
+    return {
+        "done": len(done),
+        "time_to_done_s": {"min": _r(min(times, default=None)),
+                           "median": _r(statistics.median(times) if times else None),
+                           "max": _r(max(times, default=None))},
+        "wall_s": _r(wall),
+        "total_samples": total,
+        "aggregate_samples_per_s": _r(aggregate, 0),
+        "bare_samples_per_s": _r(bare_sps, 0),
+        "aggregate_share_of_bare": _r(aggregate / bare_sps if aggregate and bare_sps else None, 3),
+        "fairness_max_over_min": _r(max(throughputs) / min(throughputs) if fair else None, 2),
+        "throughput_per_student": {"min": _r(min(throughputs, default=None), 0),
+                                   "max": _r(max(throughputs, default=None), 0)},
+        "ticks_per_student_median": statistics.median(ticks) if ticks else None,
+        "tick_p50_s": _r(percentile(tick_latencies, 50)),
+        "tick_p95_s": _r(percentile(tick_latencies, 95)),
+        "peak_rss_mb": _r(c.peak_mb, 0),
+        "rerun_p50_s_loaded": _r(percentile(c.loaded, 50)),
+        "rerun_p95_s_loaded": _r(percentile(c.loaded, 95)),
+        "rerun_n_loaded": len(c.loaded), "rerun_timeouts_loaded": c.loaded_timeouts,
+        "class_errors": errors,
+        "deterministic": bool(c.students) and len(done) == len(c.students)
+        and solo.final_loss is not None and all(s.final_loss == solo.final_loss for s in done),
+        "final_losses": sorted({s.final_loss for s in done if s.final_loss}),
+        "loadavg_1m": _r(c.load_avg[0], 2), "loadavg_5m": _r(c.load_avg[1], 2),
+        "per_student": [{"name": s.name, "done": s.done, "time_to_done_s": _r(s.time_to_done),
+                         "samples": s.samples, "samples_per_s": _r(s.throughput, 0),
+                         "final_loss": s.final_loss, "ticks": s.ticks_sent,
+                         "tick_runs": s.tick_runs, "status": s.status,
+                         "errors": len(s.errors), "note": s.note} for s in c.students],
+    }
+
+
+async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) -> dict:
+    """The six phases, in order; returns the JSON line's dict."""
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    say = (lambda *a: None) if args.json_only else \
+        (lambda *a: print(*a, file=sys.stderr, flush=True))
+    b = Bench(args, url, pid, args.key_prefix or KEY_PREFIX.get(args.page, args.page.split("_")[0]),
+              RssSampler(pid), StreamlitClient(url, name="observer"), say)
+    b.rss.start()
+    students: list[Student] = []
+    try:
+        await warm_up(b)
+        solo = await solo_run(b)
+        idle, idle_timeouts = await idle_reruns(b)
+        bare = bare_loop(b, solo.summary)
+        rss_before = b.rss.now_mb()
+        c = await class_run(b)
+        students = c.students
+        memory = await leave(b, students, ttl)
+    finally:
+        await b.rss.stop()
+        for s in students:
+            with contextlib.suppress(Exception):
+                await s.close()
+        with contextlib.suppress(Exception):
+            await b.observer.close()
+
+    result = {"bench": "classroom", "students": args.students, "page": args.page,
+              "preset": args.preset, "engine": args.engine, "epochs": args.epochs,
+              "url_given": bool(args.url), "session_ttl_s": ttl, "session_ttl_source": ttl_source,
+              "solo": {"done": solo.done, "time_to_done_s": _r(solo.time_to_done),
+                       "samples": solo.samples, "samples_per_s": _r(solo.throughput, 0),
+                       "final_loss": solo.final_loss, "ticks": solo.ticks_sent,
+                       "errors": solo.errors[:3]}}
+    result.update(figures(c, solo, bare))
+    errors = result.pop("class_errors") + solo.errors + b.observer.errors
+    rss_after, rss_at_leave = memory["rss_after_mb"], memory["rss_at_leave_mb"]
+    result.update({
+        "rss_before_mb": _r(rss_before, 0),
+        "peak_rss_mb_whole_bench": _r(b.rss.peak_mb(), 0),
+        "rss_at_leave_mb": _r(rss_at_leave, 0),
+        "rss_after_mb": _r(rss_after, 0),
+        "rss_after_waited_s": _r(memory["rss_after_waited_s"], 1),
+        "sessions_dropped": memory["sessions_dropped"],
+        "rss_after_over_before": _r(rss_after / rss_before if rss_after and rss_before else None,
+                                    3),
+        "rerun_p50_s_idle": _r(percentile(idle, 50)),
+        "rerun_p95_s_idle": _r(percentile(idle, 95)),
+        "rerun_n_idle": len(idle), "rerun_timeouts_idle": idle_timeouts,
+        "errors": len(errors),
+        "error_messages": errors[:5],
+        "solo_final_loss": solo.final_loss,
+        "bare": bare,
+        "phases_s": {k: _r(v, 1) for k, v in b.phases.items()},
+        "timeout_s": args.timeout,
+        "cpu_count": os.cpu_count(),
+        "bench_cpu_s": _r(time.process_time() - cpu0, 1),
+        "bench_wall_s": _r(time.perf_counter() - wall0, 1),
+    })
+    return result
+
+
+async def report_progress(students: list[Student], say, t0: float, every: float = 30.0) -> None:
+    """Every `every` s while the class trains: how many are done, and batches so far."""
+    while True:
+        await asyncio.sleep(every)
+        texts = [s.client.progress_text() for s in students if s.client is not None]
+        batches = sum(int(m.group("step").replace(",", "")) for m in map(PROGRESS.search, texts)
+                      if m)
+        done = sum(progress_status(t) == "done" for t in texts)
+        say(f"  {time.perf_counter() - t0:5.0f} s: {done}/{len(students)} done, "
+            f"{batches:,} batches between them")
+
+
+async def _visit(url: str, page: str | None) -> None:
+    """Connect and leave (optionally after one run of `page`)."""
+    client = StreamlitClient(url, name="visitor")
+    try:
+        await client.connect()
+        if page is not None:
+            with contextlib.suppress(Exception):
+                await client.open_page(page, 60)
+        else:
+            await asyncio.sleep(0.5)
+    finally:
+        await client.close()
+        await asyncio.sleep(0.5)
+
+
+def _r(value, digits: int = 3):
+    if value is None:
+        return None
+    return round(value, digits) if digits else round(value)
+
+
+# --------------------------------------------------------------------------- output
+def print_table(r: dict) -> None:
+    def line(label: str, value) -> None:
+        print(f"  {label:<44} {value}")
+    t = r["time_to_done_s"]
+    print(f"\nclassroom: {r['students']} students · page {r['page']} · preset {r['preset']} · "
+          f"engine {r['engine']}" + (f" · {r['epochs']} epochs" if r["epochs"] else ""))
+    line("finished (done / students)", f"{r['done']} / {r['students']}")
+    line("time to done, min / median / max (s)", f"{t['min']} / {t['median']} / {t['max']}")
+    line("solo student: time to done (s), samples/s",
+         f"{r['solo']['time_to_done_s']}, {r['solo']['samples_per_s']}")
+    line("aggregate samples/s (first Start -> last done)",
+         f"{r['aggregate_samples_per_s']} over {r['wall_s']} s")
+    line("bare compiled loop samples/s (same run)", r["bare_samples_per_s"])
+    line("aggregate share of bare", r["aggregate_share_of_bare"])
+    line("fairness: max/min student samples/s", r["fairness_max_over_min"])
+    line("ticks per student (median), tick p50/p95 (s)",
+         f"{r['ticks_per_student_median']}, {r['tick_p50_s']} / {r['tick_p95_s']}")
+    line("Slicing rerun p50/p95 idle (s)",
+         f"{r['rerun_p50_s_idle']} / {r['rerun_p95_s_idle']} (n={r['rerun_n_idle']})")
+    bound = ", timed-out ones count as the time waited: a lower bound" \
+        if r["rerun_timeouts_loaded"] else ""
+    line("Slicing rerun p50/p95 while training (s)",
+         f"{r['rerun_p50_s_loaded']} / {r['rerun_p95_s_loaded']} (n={r['rerun_n_loaded']}, "
+         f"{r['rerun_timeouts_loaded']} timed out{bound})")
+    line("server RSS before / peak / at leave / after (MB)",
+         f"{r['rss_before_mb']} / {r['peak_rss_mb']} / {r['rss_at_leave_mb']} / {r['rss_after_mb']}")
+    line("RSS after: waited (s), sessions dropped",
+         f"{r['rss_after_waited_s']}, {r['sessions_dropped']} (TTL {r['session_ttl_s']} s, "
+         f"{r['session_ttl_source']})")
+    line("errors", r["errors"])
+    for message in r["error_messages"]:
+        line("", f"- {message[:110]}")
+    if r.get("server_log_tracebacks"):
+        line("tracebacks in the server's log", r["server_log_tracebacks"])
+        for message in r["server_log_errors"]:
+            line("", f"- {message[:110]}")
+    line("deterministic (every final loss == solo's)",
+         f"{r['deterministic']} (solo {r['solo_final_loss']}, class {r['final_losses']})")
+    line("load average 1 / 5 min, cores",
+         f"{r['loadavg_1m']} / {r['loadavg_5m']}, {r['cpu_count']}")
+    line("bench's own CPU / wall (s)", f"{r['bench_cpu_s']} / {r['bench_wall_s']}")
+    not_done = [p for p in r["per_student"] if not p["done"]]
+    for p in not_done[:5]:
+        line(f"not done: {p['name']}", f"{p['status']} · {p['samples']} samples · {p['note']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--page", default="train_naive", help="url path of the training page")
+    parser.add_argument("--preset", default="book", help="the page's preset selectbox value")
+    parser.add_argument("--engine", default="compiled")
+    parser.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
+    parser.add_argument("--url", default=None, help="an already running server (no start)")
+    parser.add_argument("--pid", type=int, default=None, help="with --url: its pid, for RSS")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                        help="give up on the class (and on the solo run) after this many s")
+    parser.add_argument("--reruns", type=int, default=15, help="idle Slicing reruns to time")
+    parser.add_argument("--bare-epochs", type=int, default=3)
+    parser.add_argument("--session-ttl", type=int, default=None,
+                        help="server.disconnectedSessionTTL to start the server with (and wait)")
+    parser.add_argument("--settle", type=float, default=40.0,
+                        help="after the TTL and the reap, wait this long before reading RSS")
+    parser.add_argument("--no-wait-ttl", action="store_true",
+                        help="report rss_after right after everyone left")
+    parser.add_argument("--key-prefix", default=None, help="widget key prefix of the page")
+    parser.add_argument("--json-only", action="store_true")
+    parser.add_argument("--bare-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-lr", type=float, default=1e-3, help=argparse.SUPPRESS)
+    parser.add_argument("--bare-init", default="uniform", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_only:
+        bare_main(args.bare_epochs, args.bare_lr, args.bare_init)
+        return
+
+    ttl, ttl_source = session_ttl(args.session_ttl)
+    with tempfile.TemporaryDirectory(prefix="classroom-") as tmp:
+        log = None if args.url else Path(tmp) / "streamlit.log"
+        try:
+            if args.url:
+                url = args.url.rstrip("/")
+                wait_healthy(url, None, timeout=30)
+                server = contextlib.nullcontext((url, args.pid))
+            else:
+                server = streamlit_server(args.session_ttl, log)
+            with server as (url, pid):
+                result = asyncio.run(run_bench(args, url, pid, ttl, ttl_source))
+        except Exception as exc:          # the bench itself broke: still one JSON line
+            result = failed_result(args, f"{type(exc).__name__}: {exc}")
+        if log is not None and log.exists():
+            result.update(server_log_errors(log.read_text(errors="replace")))
+    if not args.json_only and "error" not in result:
+        print_table(result)
+    print(json.dumps(result))
+
+
+def server_log_errors(text: str) -> dict:
+    """Tracebacks in the server's log (Streamlit colours them), and their first lines."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    errors = [line.strip() for line in plain.splitlines()
+              if re.match(r"\s*[A-Za-z_.]*(Error|Exception|Warning)\b: ", line)]
+    return {"server_log_tracebacks": len(re.findall(r"Traceback\s+\(most recent call last\)",
+                                                    plain)),
+            "server_log_errors": list(dict.fromkeys(errors))[:3]}
+
+
+REQUIRED_KEYS = ("done", "aggregate_samples_per_s", "bare_samples_per_s",
+                 "aggregate_share_of_bare", "fairness_max_over_min", "peak_rss_mb",
+                 "rss_before_mb", "rss_after_mb", "rerun_p95_s_idle", "rerun_p95_s_loaded",
+                 "errors", "deterministic")
+
+
+def failed_result(args, error: str) -> dict:
+    """The JSON line when the benchmark could not run to the end (server down...)."""
+    print(f"classroom bench failed: {error}", file=sys.stderr)
+    result = {"bench": "classroom", "students": args.students, "page": args.page,
+              "preset": args.preset, "engine": args.engine, "error": error}
+    result.update({key: None for key in REQUIRED_KEYS})
+    result.update(done=0, errors=1, deterministic=False)
+    return result
+
+
+if __name__ == "__main__":
+    main()
