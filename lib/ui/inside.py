@@ -15,8 +15,20 @@ from lib.ui.widgets import code_panel, plotly, shape_badge
 # Shared by "A first neural network" and "Train the naive network": the first layer's
 # weights as images, the confusion matrix with the digits behind it, and a digit the
 # student draws. They only read the run (lib/train/live.py); the live panel does the pulling.
+# On a server shared by a class these views were a third of its interpreter-lock time
+# (py-spy, 10 students), so they sit behind a closed expander and lazy tabs (what is not
+# shown does not run), and their figures are built once per epoch (or once per step while
+# the run is paused), not on every tick.
 
-LOOK_EVERY_S = 1.0     # read-only views tick slower than the live panel, leaving it the CPU
+LOOK_EVERY_S = 2.0     # read-only views tick slower than the live panel, leaving it the CPU
+
+
+def _moment(run) -> tuple:
+    """What a look-inside figure depends on: the epoch while running, else the exact step."""
+    if run is None:
+        return ()
+    return (run.status == "running", len(run.epochs),
+            None if run.status == "running" else run.steps_done)
 
 
 def live_view(run, body, every: float = LOOK_EVERY_S) -> None:
@@ -30,29 +42,34 @@ def live_view(run, body, every: float = LOOK_EVERY_S) -> None:
     _view()
 
 
-def weights_gallery_panel(W1, key: str, W1_start=None) -> None:
+def weights_gallery_panel(run, get_W1, key: str, W1_start=None) -> None:
     """The 784 weights into chosen hidden units, each drawn as a 28x28 image."""
-    if W1 is None:
+    if run is None or get_W1() is None:
         st.info("Start training: the weights appear as soon as the model exists.", icon="🔬")
         return
     left, right = st.columns([1, 3])
     with left:
         which = st.radio("Hidden units", ["first 16", "16 that changed most", "16 from unit…"],
                          key=f"{key}_which")
-        first = st.number_input("first unit", 0, W1.shape[1] - 16, 0, step=16, key=f"{key}_first",
+        first = st.number_input("first unit", 0, 512 - 16, 0, step=16, key=f"{key}_first",
                                 disabled=which != "16 from unit…")
         change = st.toggle("Only what training changed", key=f"{key}_change",
                            value=W1_start is not None, disabled=W1_start is None,
                            help="W1 now minus W1 at the start: hides the random initial noise.")
-    start = W1_start if change else None
-    if which == "first 16":
-        units = list(range(16))
-    elif which == "16 that changed most":
-        units = strongest_units(W1, 16, subtract=W1_start)
-    else:
-        units = list(range(int(first), int(first) + 16))
+
+    def gallery():
+        W1 = get_W1()                                               # (784, 512)
+        if which == "first 16":
+            units = list(range(16))
+        elif which == "16 that changed most":
+            units = strongest_units(W1, 16, subtract=W1_start)
+        else:
+            units = list(range(int(first), int(first) + 16))
+        return weights_gallery(W1, units, subtract=W1_start if change else None)
+
     with right:
-        plotly(weights_gallery(W1, units, subtract=start), key=f"{key}_gallery")
+        plotly(run.per_epoch(f"{key}_gallery", gallery, _moment(run), which, first, change),
+               key=f"{key}_gallery")
     st.caption("Column `W1[:, j]` (784 numbers) reshaped to 28x28: where a digit's ink lands on "
                "blue (positive) pixels, unit j's output `relu(x @ W1[:, j] + b1[j])` goes up; "
                "red (negative) pixels push it down. The weights start as random noise; *only what training changed* "
@@ -68,12 +85,12 @@ def confusion_panel(run, test_images, test_labels, key: str) -> None:
                 icon="🧮")
         return
     predicted = epoch.extra["test_predicted"]
-    cm = confusion_matrix(test_labels, predicted)
+    cm = run.per_epoch(f"{key}_matrix", lambda: confusion_matrix(test_labels, predicted))
     left, right = st.columns([3, 2])
     with left:
         title = "before training" if epoch.epoch == 0 else f"after epoch {epoch.epoch}"
-        plotly(confusion_figure(cm, title=f"{len(test_labels):,} test digits, {title}"),
-               key=f"{key}_confusion")
+        plotly(run.per_epoch(f"{key}_figure", lambda: confusion_figure(
+            cm, title=f"{len(test_labels):,} test digits, {title}")), key=f"{key}_confusion")
     with right:
         st.markdown(f"**{np.trace(cm):,}** of {cm.sum():,} on the green diagonal "
                     f"({np.trace(cm) / max(cm.sum(), 1):.1%}). Row = true digit, column = "
@@ -84,8 +101,9 @@ def confusion_panel(run, test_images, test_labels, key: str) -> None:
         for true, guess, count in pairs:
             st.markdown(f"**{true}** read as **{guess}**: {count} times")
             idx = confused_examples(test_labels, predicted, true, guess, n=6)
-            plotly(digits_strip(test_images[idx], [f"{true}→{guess}"] * len(idx), height=110),
-                   key=f"{key}_pair_{true}_{guess}")
+            plotly(run.per_epoch(f"{key}_strip_{true}_{guess}", lambda: digits_strip(
+                test_images[idx], [f"{true}→{guess}"] * len(idx), height=110)),
+                key=f"{key}_pair_{true}_{guess}")
 
 
 CANVAS_SIZE = 280
@@ -135,18 +153,30 @@ def draw_digit_panel(predict, key: str, hint: str = "") -> None:
     _panel()
 
 
+INSIDE_TABS = ("🔬 Hidden units", "🧮 Confusion matrix", "✏️ Draw a digit")
+
+
 def look_inside(run, key: str, get_W1, test_images, test_labels, predict,
                 W1_start=None, predict_hint: str = "") -> None:
-    """The three look-inside tabs. `get_W1()` returns the live W1 (784, 512) or None;
-    test_images (m, 28, 28) uint8 for the example strips; `predict` as in draw_digit_panel."""
-    units_tab, confusion_tab, draw_tab = st.tabs(
-        ["🔬 Hidden units", "🧮 Confusion matrix", "✏️ Draw a digit"])
-    with units_tab:
-        live_view(run, lambda: weights_gallery_panel(get_W1(), f"{key}_units", W1_start))
-    with confusion_tab:
-        live_view(run, lambda: confusion_panel(run, test_images, test_labels, f"{key}_cm"))
-    with draw_tab:
-        draw_digit_panel(predict, f"{key}_draw", predict_hint)
+    """The three look-inside views, in an expander that starts closed and lazy tabs: only the
+    open tab runs. `get_W1()` returns the live W1 (784, 512) or None; test_images
+    (m, 28, 28) uint8 for the example strips; `predict` as in draw_digit_panel.
+    Opened from code (or a test) with st.session_state[f"{key}_inside"] = True and
+    st.session_state[f"{key}_inside_tab"] = one of INSIDE_TABS."""
+    with st.expander("🔬 Open the network: hidden units, confusion matrix, draw a digit",
+                     key=f"{key}_inside", on_change="rerun") as box:
+        if not box.open:
+            return
+        views = (lambda: live_view(run, lambda: weights_gallery_panel(
+                     run, get_W1, f"{key}_units", W1_start)),
+                 lambda: live_view(run, lambda: confusion_panel(
+                     run, test_images, test_labels, f"{key}_cm")),
+                 lambda: draw_digit_panel(predict, f"{key}_draw", predict_hint))
+        for tab, view in zip(st.tabs(list(INSIDE_TABS), key=f"{key}_inside_tab",
+                                     on_change="rerun"), views):
+            if tab.open:
+                with tab:
+                    view()
 
 
 def numpy_engine_panel(get_weights, train_images, train_labels, key: str) -> None:

@@ -70,7 +70,12 @@ def test_one_epoch_then_predictions_evaluate_and_confusion(at):
     assert float(metric(at, "test_loss")) < 1.0
     assert any("never saw" in m.value for m in at.markdown)
 
-    # confusion matrix after the epoch: 1,000 test digits in 10 x 10 cells
+    # confusion matrix after the epoch (look inside: closed and lazy until opened)
+    at.session_state["qs_inside"] = True
+    at.session_state["qs_inside_tab"] = "🧮 Confusion matrix"
+    at.run()
+    assert not at.exception, at.exception
+    specs = plotly_specs(at)
     confusion = next(s for s in specs if "1,000 test digits, after epoch 1"
                      in str((s["layout"].get("title") or {}).get("text")))
     counts = sum(int(t) for trace in confusion["data"] for row in trace["text"] for t in row if t)
@@ -116,12 +121,17 @@ def test_look_inside_on_the_naive_page_with_the_numpy_engine():
         at.run()
     at.run()
     assert not at.exception, at.exception
-    specs = plotly_specs(at)
-    titles = [str((s["layout"].get("title") or {}).get("text")) for s in specs]
-    assert any("test digits, after epoch 1" in t for t in titles)            # confusion matrix
-    gallery = [s for s in specs if any(a.get("text") == "unit 0"
-                                       for a in s["layout"].get("annotations", []))]
+    assert not any(a.get("text") == "unit 0" for s in plotly_specs(at)      # closed: not drawn
+                   for a in s["layout"].get("annotations", []))
+    at.session_state["naive_inside"] = True                                 # open it: first tab
+    at.run()
+    gallery = [s for s in plotly_specs(at) if any(a.get("text") == "unit 0"
+                                                  for a in s["layout"].get("annotations", []))]
     assert gallery                                                          # weights gallery
+    at.session_state["naive_inside_tab"] = "🧮 Confusion matrix"
+    at.run()
+    titles = [str((s["layout"].get("title") or {}).get("text")) for s in plotly_specs(at)]
+    assert any("test digits, after epoch 1" in t for t in titles)            # confusion matrix
     at.button(key="naive_numpy_check").click().run()
     assert not at.exception, at.exception
     assert any("gradients **match**" in m.value and "1e-5" in m.value for m in at.markdown)

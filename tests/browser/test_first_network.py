@@ -28,9 +28,11 @@ def test_quick_start_trains_predicts_evaluates_and_the_canvas_loads(page, app_ur
     value = float(metric_value(page, "test_acc"))
     assert value > 0.85                                # two epochs of Adam on 4,000 digits
     expect(page.get_by_text("predictions[0].argmax()").first).to_be_visible()
-    wait_charts(page, 6)
+    wait_charts(page, 5)                                # look inside is closed: not drawn
     screenshot(page, "first_network")
 
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Open the network").click()
+    page.get_by_role("tab", name="🔬 Hidden units").wait_for()
     page.get_by_role("tab", name="🧮 Confusion matrix").click()
     expect(page.get_by_text("read as").first).to_be_visible()
     wait_idle(page)
