@@ -14,6 +14,7 @@ class ChapterPage:
     icon: str            # an emoji: material icons would load a web font
     section: str
     blurb: str           # one line for Home's list of pages
+    lesson: bool = True  # on the lesson path (← previous / next → in chapter order)
 
     @property
     def url_path(self) -> str:
@@ -42,9 +43,22 @@ PAGES: tuple[ChapterPage, ...] = (
                 "slopes, computed for you"),
     ChapterPage("pages/train_naive.py", "Train the naive network", "🏋️", "Under the hood",
                 "the book's hand-built network, live"),
+    ChapterPage("pages/shape_drill.py", "Shape drill", "🎯", "Practice",
+                "predict the shape, NumPy judges"),
 )
 HOME = PAGES[0]
 BY_URL_PATH = {page.url_path: page for page in PAGES}
+
+
+def lesson_neighbours(url_path: str) -> tuple[ChapterPage | None, ChapterPage | None]:
+    """The pages before and after this one on the lesson path (None at either end, and
+    for a page that is not on it)."""
+    path = [p for p in PAGES if p.lesson]
+    here = next((i for i, p in enumerate(path) if p.url_path == url_path), None)
+    if here is None:
+        return None, None
+    return (path[here - 1] if here > 0 else None,
+            path[here + 1] if here + 1 < len(path) else None)
 
 
 def sections() -> dict[str, list[ChapterPage]]:

@@ -1,0 +1,53 @@
+"""Shape drill: predict the shape NumPy gives for slicing, broadcasting, dot products and
+reshapes, mixed; NumPy is the judge, and a miss shows the rule walked on that question."""
+import streamlit as st
+
+from lib import ui
+from lib.quiz import KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS
+from lib.ui.quiz import shape_quiz
+
+ui.enter_page(__file__)     # first: routes a direct link, records the page
+
+ui.page_intro("🎯 Shape drill",
+              "Most bugs in a neural network are shape bugs, and the fix is to know the shape "
+              "*before* you run the line. Each question shows the shapes of `x` (and `y`) and one "
+              "line of NumPy: type the shape it gives, like `(32, 10)`, or **error** if NumPy "
+              "refuses. NumPy itself marks you; when you miss, the rule is worked through on "
+              "your question, step by step.")
+
+# ---------------------------------------------------------------- what to practise
+kinds_col, level_col = st.columns([3, 2])
+kinds = kinds_col.multiselect("Kinds of question", KINDS, default=list(KINDS), key="drill_kinds",
+                              format_func=KIND_LABELS.get)
+level = level_col.radio("Level", LEVELS, key="drill_level", format_func=LEVEL_LABELS.get,
+                        help="Harder: tensors of rank 4 and 5, negative axes and steps, "
+                             "np.tensordot with axes=2.")
+if not kinds:
+    st.info("Choose at least one kind of question above.", icon="👆")
+    st.stop()
+
+# ---------------------------------------------------------------- the question
+shape_quiz(kinds, key="drill", level=level)
+
+# ---------------------------------------------------------------- the four rules, short
+with st.expander("The four rules on one card"):
+    st.markdown(
+        "- **Slicing** `x[...]`: every integer or slice takes one axis from the left. An "
+        "integer picks one position and **drops** its axis; a slice `start:stop:step` keeps "
+        "the positions from `start` up to, not including, `stop`, and never raises; `None` adds "
+        "an axis of size 1; `...` stands for all the axes not named. An integer outside its axis "
+        "raises **IndexError**.\n"
+        "- **Broadcasting** `x + y`: line the shapes up on the right; missing axes count as 1; "
+        "on each axis the sizes must be equal or one of them 1, which is stretched. Otherwise "
+        "**ValueError**.\n"
+        "- **Dot product**: `np.dot(x, y)` pairs the last axis of `x` with the second-to-last "
+        "of `y` (its only axis if `y` is a vector); the paired sizes must be equal and both axes "
+        "disappear. `x @ y` does the same on the last two axes and broadcasts the axes before "
+        "them. `np.tensordot(x, y, axes=n)` pairs the last `n` axes of `x` with the first `n` "
+        "of `y`, in order.\n"
+        "- **Reshape & transpose**: `x.reshape(...)` keeps the number of elements (one `-1` is "
+        "worked out for you); `x.T` reverses the axes; `np.transpose(x, axes)` puts axis "
+        "`axes[k]` of `x` at position `k` (negative axes count from the end).")
+
+st.caption("Each question has a number: the same number, kinds and level always give the "
+           "same question, so a class can work on one together.")

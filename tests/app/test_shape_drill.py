@@ -1,0 +1,181 @@
+"""AppTest: Shape drill, and the quiz generators every drill uses, judged by NumPy."""
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.chapter import BY_URL_PATH
+from lib.quiz import KINDS, LEVELS, MAX_SEED, drill_question, make_question
+from lib.shapes import format_shape
+from tests.app.helpers import ROOT, open_page
+
+PAGE = "pages/shape_drill.py"
+
+
+def drill_page(seed: int | None = None, **state) -> AppTest:
+    """The page through the router once it is registered in lib/chapter.py; until then on
+    its own (AppTest runs a page file without the router). `state` is set before the run."""
+    if "shape_drill" in BY_URL_PATH and seed is None and not state:
+        return open_page(PAGE)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    if seed is not None:
+        at.session_state["drill_seed"] = seed
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def question(at):
+    return at.session_state["drill_question"]
+
+
+def answer(at, text: str) -> AppTest:
+    at.text_input(key="drill_answer").input(text)
+    at.button(key="drill_check").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def why(at):
+    return next((e for e in at.expander if e.label.startswith("Why: step by step")), None)
+
+
+def test_page_shows_a_question_of_every_kind_by_default():
+    at = drill_page()
+    q = question(at)
+    assert at.multiselect(key="drill_kinds").value == list(KINDS)
+    assert at.radio(key="drill_level").value == "basic"
+    assert q == drill_question(KINDS, "basic", at.session_state["drill_seed"])
+    assert any(c.value == q.code for c in at.code)
+    assert metrics(at) == {"Score": "0 / 0", "Streak": "0", "Best streak": "0"}
+    assert why(at) is None
+
+
+def test_right_then_wrong_answer_updates_score_streak_and_explains():
+    at = drill_page(seed=1234)
+    q = question(at)
+    answer(at, q.answer_text)
+    assert at.success and at.success[0].value.startswith("Right")
+    assert metrics(at) == {"Score": "1 / 1", "Streak": "1", "Best streak": "1"}
+    assert why(at) is not None                            # there, folded, after a right answer
+
+    answer(at, q.answer_text)                             # a question counts once
+    assert metrics(at)["Score"] == "1 / 1"
+
+    at.button(key="drill_new").click().run()
+    q2 = question(at)
+    wrong = "(7777, 3)"
+    answer(at, wrong)
+    assert at.error and "Not quite" in at.error[0].value and "7777" in at.error[0].value
+    assert metrics(at) == {"Score": "1 / 2", "Streak": "0", "Best streak": "1"}
+    steps = why(at)
+    assert steps is not None and steps.proto.expanded
+    text = "\n".join(m.value for m in steps.markdown)
+    assert q2.explanation[0] in text and q2.explanation[-1] in text
+    for shape in q2.shapes:
+        assert format_shape(shape) in text
+
+
+def test_unreadable_or_hostile_answers_are_not_scored():
+    at = drill_page(seed=77)
+    for text in ("", "__import__('os')", "[[[[1]]]]", "(3.5,)"):
+        answer(at, text)
+        assert at.error, text
+        assert metrics(at)["Score"] == "0 / 0", text
+
+
+def test_new_question_changes_the_question_and_clears_the_answer():
+    at = drill_page(seed=5)
+    before = question(at)
+    answer(at, "(1, 2)")
+    at.button(key="drill_new").click().run()
+    assert not at.exception
+    assert at.session_state["drill_seed"] != 5
+    assert question(at).ident != before.ident
+    assert at.text_input(key="drill_answer").value == ""
+    assert not at.error and not at.success and why(at) is None
+
+
+def test_harder_level_asks_about_rank_4_and_5():
+    at = drill_page(seed=3)
+    at.radio(key="drill_level").set_value("harder").run()
+    assert not at.exception
+    kinds = set()
+    for _ in range(12):
+        q = question(at)
+        assert q.level == "harder" and 4 <= max(len(s) for s in q.shapes) <= 5, q.code
+        kinds.add(q.kind)
+        at.button(key="drill_new").click().run()
+    assert len(kinds) >= 2
+
+
+def test_a_seed_in_session_state_reproduces_the_question():
+    seed = 987654321
+    at = drill_page(seed=seed)
+    assert question(at) == drill_question(KINDS, "basic", seed)
+    assert any(c.value == drill_question(KINDS, "basic", seed).code for c in at.code)
+
+    at = drill_page(seed=seed, drill_kinds=["dot"], drill_level="harder")
+    assert question(at) == make_question("dot", "harder", seed)
+    assert at.session_state["drill_seed"] == seed
+
+
+def test_a_bad_seed_falls_back_to_a_new_question():
+    for bad in ("__import__('os')", -3, MAX_SEED + 1, "9" * 50):
+        at = drill_page(seed=bad)
+        seed = at.session_state["drill_seed"]
+        assert isinstance(seed, int) and 0 <= seed <= MAX_SEED, bad
+        assert any("could not be used" in c.value for c in at.caption), bad
+
+
+def test_choosing_kinds():
+    at = drill_page(seed=11)
+    at.multiselect(key="drill_kinds").set_value(["reshape"]).run()
+    assert not at.exception and question(at).kind == "reshape"
+    at.multiselect(key="drill_kinds").set_value([]).run()
+    assert not at.exception
+    assert any("at least one kind" in i.value for i in at.info)
+
+
+# ------------------------------------------------------- the generators, NumPy as judge
+
+def numpy_outcome(q):
+    """What NumPy does with the question's operation on int8 zeros: (shape, '') or
+    (None, the exception's name). Built from the question's call, not from the lib."""
+    x, y = (np.zeros(shape, dtype=np.int8) for _, shape in (q.operands + (("y", ()),))[:2])
+    what = q.call[0]
+    ops = {"broadcast": lambda: getattr(np, {"+": "add", "-": "subtract", "*": "multiply"}
+                                        .get(q.call[1], q.call[1]))(x, y),
+           "index": lambda: x[q.call[1]], "dot": lambda: np.dot(x, y), "matmul": lambda: x @ y,
+           "tensordot": lambda: np.tensordot(x, y, axes=q.call[1]),
+           "reshape": lambda: x.reshape(q.call[1]), "T": lambda: x.T,
+           "transpose": lambda: np.transpose(x, q.call[1])}
+    try:
+        return tuple(np.shape(ops[what]())), ""
+    except (ValueError, IndexError) as error:
+        return None, type(error).__name__
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_drill_generators_agree_with_numpy(kind):
+    """Thousands of seeded questions per kind, drawn the way the page draws them: the answer
+    the page expects is exactly NumPy's, including which questions raise."""
+    raised = 0
+    for level in LEVELS:
+        for seed in range(5_000, 7_000):
+            q = drill_question([kind], level, seed)
+            assert q.kind == kind and q.level == level and q.seed == seed
+            shape, error = numpy_outcome(q)
+            assert (q.answer, q.error) == (shape, error), q.code
+            raised += shape is None
+    assert 400 <= raised <= 1_800                        # 10-45 % of 4,000
+
+
+def test_the_mixed_drill_draws_every_kind():
+    seen = {drill_question(KINDS, "basic", seed).kind for seed in range(40)}
+    assert seen == set(KINDS)
