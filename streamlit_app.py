@@ -33,12 +33,15 @@ def start_server_housekeeping() -> threading.Thread:
     return thread
 
 
-st.set_page_config(page_title="Tensor Lab", page_icon="🧮", layout="wide")
+st.set_page_config(page_title="Tensor Lab", page_icon="🧮", layout="wide",
+                   initial_sidebar_state="collapsed" if ui.projector_requested() else "auto")
 data = ui.get_dataset()
 page = st.navigation(ui.navigation_pages())
 ui.follow_redirect()          # a direct link that reached a page before the router did
+ui.projector_controls()
 ui.dataset_sidebar(data)
 ui.data_notice(data)
 with ui.routing():
     page.run()
+ui.lesson_links(page.url_path)
 start_server_housekeeping()   # after the first page is drawn, so the warm-up never delays it

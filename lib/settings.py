@@ -35,6 +35,7 @@ class Setting:
     parse: Callable[[str], Any] | None = None   # text widgets: a whitelist parser (raises ValueError)
     format: Callable[[Any], str] | None = None  # how a choice is shown
     help: str = ""
+    max_chars: int | None = None           # text widgets: the box refuses more
 
     def __post_init__(self) -> None:
         if self.widget not in WIDGETS:
@@ -48,6 +49,40 @@ class Setting:
         if self.default is None and (options or self.options):
             return tuple(options or self.options)[-1]
         return self.default
+
+    def label_of(self, value: Any) -> str:
+        """How a value reads in a link: Streamlit writes a choice as its label (the
+        format function's text), a number as its digits, a toggle as true/false."""
+        if self.widget in ("select_slider", "selectbox", "radio"):
+            return (self.format or str)(value)
+        if self.widget == "toggle":
+            return "true" if value else "false"
+        if isinstance(value, float) and value == int(value) and isinstance(self.default, int):
+            return str(int(value))
+        return str(value)
+
+    def from_url(self, text: Any, options: Sequence | None = None) -> Any:
+        """The value a link's text stands for, checked like any user input, or ValueError.
+        Bounded: text longer than MAX_TEXT is refused before anything parses it."""
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise ValueError(f"{self.label}: the link's value is too long")
+        text = text.strip()
+        if self.widget in ("select_slider", "selectbox", "radio"):
+            allowed = tuple(options) if options is not None else self.options
+            for option in allowed:
+                if text in (self.label_of(option), str(option)):
+                    return option
+            raise ValueError(f"{self.label}: {_quote(text)} is not one of the choices")
+        if self.widget == "toggle":
+            if text.lower() in ("true", "1", "on", "yes"):
+                return True
+            if text.lower() in ("false", "0", "off", "no"):
+                return False
+            raise ValueError(f"{self.label}: {_quote(text)} is neither on nor off")
+        if self.widget == "text":
+            return self.check(text, options)
+        return self.check(_number(text, integer=isinstance(self.default, int)
+                                  and not isinstance(self.step, float)), options)
 
     def check(self, value: Any, options: Sequence | None = None) -> Any:
         """`value` if it is allowed, else ValueError with a sentence for the student.
@@ -78,6 +113,23 @@ class Setting:
         if self.max_value is not None and value > self.max_value:
             raise ValueError(f"{self.label}: at most {self.max_value:g}")
         return type(self.default)(value) if isinstance(self.default, (int, float)) else value
+
+
+def _quote(text: str, limit: int = 30) -> str:
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+def _number(text: str, integer: bool) -> int | float:
+    """A plain decimal number (no expressions, no huge exponents), or ValueError."""
+    if len(text) > 40:
+        raise ValueError("that number is too long")
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        raise ValueError(f"{_quote(text)} is not a {'whole ' if integer else ''}number") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{_quote(text)} is not a finite number")
+    return value
 
 
 @dataclass(frozen=True)
@@ -122,6 +174,17 @@ class PageSettings:
                 values[s.name] = default
                 notes.append(f"{err}; using the default, {default!r}.")
         return values, notes
+
+    def link_params(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """Query parameters for a link that opens the page with these values (only the
+        ones that differ from the defaults, as Streamlit itself writes them)."""
+        params = {}
+        for name, value in values.items():
+            s = self[name]
+            if value != s.default:
+                s.check(value)
+                params[s.key] = s.label_of(value)
+        return params
 
     def state_for(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Widget keys -> values, e.g. to apply a preset to the widgets."""

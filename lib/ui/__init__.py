@@ -9,7 +9,9 @@ from lib.ui.inside import live_view, look_inside, numpy_engine_panel
 from lib.ui.live import (NAIVE_RUN, QUICKSTART_RUN, RunState, current_run, live_panel,
                          training_metrics)
 from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, follow_redirect,
-                        get_dataset, nav_link, navigation_pages, routing)
+                        get_dataset, lesson_links, nav_link, navigation_pages, routing)
+from lib.ui.projector import projector_controls
+from lib.ui.projector import requested as projector_requested
 from lib.ui.widgets import (PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
                             settings_expander,
                             page_intro, plotly, setting_widget, shape_badge, shape_pair_inputs,
@@ -18,7 +20,8 @@ from lib.ui.widgets import (PLOTLY_CONFIG, broadcast_step_list, code_panel, exam
 __all__ = [
     "live_view", "look_inside", "numpy_engine_panel", "NAIVE_RUN", "QUICKSTART_RUN", "RunState",
     "current_run", "live_panel", "training_metrics", "came_back", "data_notice", "dataset_sidebar", "follow_redirect",
-    "get_dataset", "nav_link", "navigation_pages", "enter_page", "routing",
+    "get_dataset", "nav_link", "navigation_pages", "enter_page", "routing", "lesson_links",
+    "projector_controls", "projector_requested",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
     "plotly", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs", "show_error",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.chapter import HOME, BY_URL_PATH, sections
+from lib.chapter import BY_URL_PATH, HOME, lesson_neighbours, sections
 from lib.data import Dataset, load_mnist
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +97,19 @@ def follow_redirect() -> None:
         del st.query_params[REDIRECT_PARAM]     # a stale or made-up value: stay on Home
         return
     st.switch_page(target, query_params=rest)
+
+
+def lesson_links(url_path: str) -> None:
+    """← previous · next → at the bottom of a page, in the chapter's lesson order."""
+    before, after = lesson_neighbours(url_path)
+    if before is None and after is None:
+        return
+    st.divider()
+    left, right = st.columns(2)
+    if before is not None and page_exists(before.path):
+        left.page_link(before.path, label=f"← {before.title}", icon=before.icon)
+    if after is not None and page_exists(after.path):
+        right.page_link(after.path, label=f"{after.title} →", icon=after.icon)
 
 
 def nav_link(path: str, label: str, icon: str | None = None) -> None:

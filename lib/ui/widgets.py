@@ -88,18 +88,50 @@ def shape_pair_inputs(key: str, presets: dict[str, tuple[str, str]],
     return tuple(shapes)
 
 
+LINK_FIXES, LINK_NOTES = "_link_fixes", "_link_notes"
+
+
+def take_link_value(setting, options=None, default=None) -> object:
+    """Before a bound widget is first drawn in this session: check the link's value (the
+    URL's query parameter of the same name) with the setting's own rules. A refused value is
+    replaced by the default, and a sentence saying why waits in LINK_NOTES for the page.
+    Returns the value the widget must show, or None when there is nothing to enforce.
+    Streamlit drops values it cannot use on its own, but a text box takes any text from the
+    URL, so setting_widget checks what the widget shows and, if it kept a refused value,
+    replaces it on one more run (LINK_FIXES)."""
+    key, state = setting.key, st.session_state
+    fixes = state.setdefault(LINK_FIXES, {})
+    if key in fixes:                              # the run after a refused link value
+        state[key] = fixes.pop(key)
+        return state[key]
+    if key in state or key not in st.query_params:
+        return None
+    try:
+        state[key] = setting.from_url(st.query_params.get(key), options)
+        return None
+    except ValueError as err:
+        state[key] = setting.default_for(options) if default is None else default
+        state.setdefault(LINK_NOTES, {})[key] = (
+            f"🔗 The link's {setting.label} was not used ({err}); showing the default.")
+        return state[key]
+
+
 def setting_widget(setting, where=None, *, options=None, default=None, on_change=None,
-                   disabled: bool = False):
+                   disabled: bool = False, bind: bool = True):
     """Draw the widget a lib.settings.Setting declares, under its key, and return its value.
 
-    `options` replaces declared choices known only at run time; `default` replaces the
-    declared default (e.g. the settings of the run already in this session). A value left
-    in the session that is no longer allowed (the choices changed) falls back to the default.
+    The widget is bound to the URL (`bind="query-params"`, the key is the parameter's
+    name), so a link opens this view; a link's value goes through the setting's checks
+    first (take_link_value). `options` replaces declared choices known only at run time;
+    `default` replaces the declared default (e.g. the settings of the run already in this
+    session). A value left in the session that is no longer allowed (the choices changed)
+    falls back to the default.
     """
     where = where if where is not None else st
     options = tuple(options) if options is not None else setting.options
     start = setting.default_for(options) if default is None else default
     key, state = setting.key, st.session_state
+    wanted = take_link_value(setting, options, default) if bind else None
     if key in state:
         try:
             setting.check(state[key], options)
@@ -108,7 +140,19 @@ def setting_widget(setting, where=None, *, options=None, default=None, on_change
     # When the session already holds a value it wins: we then pass Streamlit's own default
     # for `value`/`index`, which it ignores without warning about a conflict.
     fresh = key not in state
-    common = dict(key=key, help=setting.help or None, on_change=on_change, disabled=disabled)
+    common = dict(key=key, help=setting.help or None, on_change=on_change, disabled=disabled,
+                  bind="query-params" if bind else None)
+    value = _draw(setting, where, options, start, fresh, common)
+    if wanted is not None and value != wanted:    # the URL's text won over session state
+        state[LINK_FIXES][key] = wanted
+        st.rerun()
+    note = state.get(LINK_NOTES, {}).pop(key, None)
+    if note:
+        where.caption(note)
+    return value
+
+
+def _draw(setting, where, options, start, fresh: bool, common: dict):
     fmt = setting.format or str
     kind = setting.widget
     if kind == "select_slider":
@@ -126,7 +170,8 @@ def setting_widget(setting, where=None, *, options=None, default=None, on_change
         return where.slider(setting.label, setting.min_value, setting.max_value,
                             value=start if fresh else None, step=setting.step, **common)
     if kind == "text":
-        return where.text_input(setting.label, value=start if fresh else "", **common)
+        return where.text_input(setting.label, value=start if fresh else "",
+                                max_chars=setting.max_chars, **common)
     return where.toggle(setting.label, value=bool(start) if fresh else False, **common)
 
 

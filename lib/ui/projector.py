@@ -1,0 +1,51 @@
+"""Projector mode: larger text, code and numbers for the back row, sidebar folded away.
+
+A toggle in the sidebar, bound to the URL as ?projector=true (also accepted: 1, on, yes),
+so a teacher's link opens every page in projector mode and the setting follows the class
+from page to page. The styles only touch Streamlit's public test ids and plain HTML tags.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.settings import Setting
+
+PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "toggle",
+                    help="Larger text, code and numbers for a room; the sidebar folds away. "
+                         "Kept in the link, so every page you open next is shown the same way.")
+
+# Body text 1.4x (Streamlit sizes text in rem), code and metric values larger still, less
+# empty space above the title, and the page as wide as the screen.
+STYLE = """
+<style>
+html { font-size: 140%; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; padding-bottom: 2rem;
+                                       max-width: 100%; }
+[data-testid="stMain"] h1 { font-size: 2.1rem; padding-top: 0; }
+[data-testid="stCode"] code, [data-testid="stCode"] pre { font-size: 1.05rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+</style>
+"""
+
+
+def requested() -> bool:
+    """Is projector mode on? The toggle's state, or before it exists the link's value (read
+    with the setting's own checks; anything unreadable means off)."""
+    state = st.session_state
+    if PROJECTOR.key in state:
+        return bool(state[PROJECTOR.key])
+    try:
+        return bool(PROJECTOR.from_url(st.query_params.get(PROJECTOR.key, "false")))
+    except ValueError:
+        return False
+
+
+def projector_controls() -> bool:
+    """In the router: the toggle in the sidebar, and the styles when it is on."""
+    from lib.ui.widgets import setting_widget
+
+    on = bool(setting_widget(PROJECTOR, st.sidebar))
+    if on:
+        st.html(STYLE)
+    return on
