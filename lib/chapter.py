@@ -45,6 +45,8 @@ PAGES: tuple[ChapterPage, ...] = (
                 "the book's hand-built network, live"),
     ChapterPage("pages/shape_drill.py", "Shape drill", "🎯", "Practice",
                 "predict the shape, NumPy judges"),
+    ChapterPage("pages/for_teachers.py", "For teachers", "🧑‍🏫", "Practice",
+                "a 50-minute class, step by step, with links", lesson=False),
 )
 HOME = PAGES[0]
 BY_URL_PATH = {page.url_path: page for page in PAGES}

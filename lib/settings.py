@@ -17,7 +17,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 MAX_TEXT = 300                 # characters: longer text from a URL is refused before parsing
 
-WIDGETS = ("select_slider", "selectbox", "radio", "number", "slider", "text", "toggle")
+WIDGETS = ("select_slider", "selectbox", "radio", "multiselect", "number", "slider", "text",
+           "toggle")
+CHOICES = ("select_slider", "selectbox", "radio")
 
 
 @dataclass(frozen=True)
@@ -40,21 +42,26 @@ class Setting:
     def __post_init__(self) -> None:
         if self.widget not in WIDGETS:
             raise ValueError(f"unknown widget {self.widget!r}")
-        if self.widget in ("select_slider", "selectbox", "radio") and not self.options:
+        if self.widget in CHOICES + ("multiselect",) and not self.options:
             raise ValueError(f"{self.name}: a choice needs options")
 
     def default_for(self, options: Sequence | None = None) -> Any:
         """The default; a choice declared with default None takes its last option (e.g. the
         largest training-set size the loaded data allows)."""
-        if self.default is None and (options or self.options):
+        if self.default is None and self.widget in CHOICES and (options or self.options):
             return tuple(options or self.options)[-1]
+        if self.widget in ("number", "slider") and options is not None:
+            low, high = options                       # run-time bounds: keep the default inside
+            return min(max(self.default, low), high)
         return self.default
 
     def label_of(self, value: Any) -> str:
         """How a value reads in a link: Streamlit writes a choice as its label (the
         format function's text), a number as its digits, a toggle as true/false."""
-        if self.widget in ("select_slider", "selectbox", "radio"):
+        if self.widget in CHOICES:
             return (self.format or str)(value)
+        if self.widget == "multiselect":
+            return ",".join((self.format or str)(v) for v in value)
         if self.widget == "toggle":
             return "true" if value else "false"
         if isinstance(value, float) and value == int(value) and isinstance(self.default, int):
@@ -67,12 +74,11 @@ class Setting:
         if not isinstance(text, str) or len(text) > MAX_TEXT:
             raise ValueError(f"{self.label}: the link's value is too long")
         text = text.strip()
-        if self.widget in ("select_slider", "selectbox", "radio"):
-            allowed = tuple(options) if options is not None else self.options
-            for option in allowed:
-                if text in (self.label_of(option), str(option)):
-                    return option
-            raise ValueError(f"{self.label}: {_quote(text)} is not one of the choices")
+        if self.widget in CHOICES:
+            return self._option(text, options)
+        if self.widget == "multiselect":
+            return self.check(tuple(self._option(part, options) for part in text.split(",")
+                                    if part.strip()), options)
         if self.widget == "toggle":
             if text.lower() in ("true", "1", "on", "yes"):
                 return True
@@ -84,14 +90,28 @@ class Setting:
         return self.check(_number(text, integer=isinstance(self.default, int)
                                   and not isinstance(self.step, float)), options)
 
+    def _option(self, text: str, options: Sequence | None) -> Any:
+        allowed = tuple(options) if options is not None else self.options
+        text = text.strip()
+        for option in allowed:
+            if text in ((self.format or str)(option), str(option)):
+                return option
+        raise ValueError(f"{self.label}: {_quote(text)} is not one of the choices")
+
     def check(self, value: Any, options: Sequence | None = None) -> Any:
         """`value` if it is allowed, else ValueError with a sentence for the student.
         `options` overrides the declared ones (choices known only at run time)."""
-        allowed = tuple(options) if options is not None else self.options
-        if self.widget in ("select_slider", "selectbox", "radio"):
+        if self.widget in CHOICES:
+            allowed = tuple(options) if options is not None else self.options
             if value not in allowed:
                 raise ValueError(f"{self.label}: {value!r} is not one of the choices")
             return value
+        if self.widget == "multiselect":
+            allowed = tuple(options) if options is not None else self.options
+            if not isinstance(value, (list, tuple)) or len(value) > len(allowed) or any(
+                    v not in allowed for v in value) or len(set(value)) != len(value):
+                raise ValueError(f"{self.label}: not a selection of the choices")
+            return tuple(value)
         if self.widget == "toggle":
             if not isinstance(value, bool):
                 raise ValueError(f"{self.label}: expected on or off")
@@ -102,16 +122,17 @@ class Setting:
             if self.parse is not None:
                 self.parse(value)                  # raises ValueError with its own reason
             return value
-        return self._check_number(value)
+        return self._check_number(value, options)
 
-    def _check_number(self, value: Any) -> Any:
+    def _check_number(self, value: Any, bounds: Sequence | None = None) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (
                 isinstance(value, float) and not math.isfinite(value)):
             raise ValueError(f"{self.label}: expected a number")
-        if self.min_value is not None and value < self.min_value:
-            raise ValueError(f"{self.label}: at least {self.min_value:g}")
-        if self.max_value is not None and value > self.max_value:
-            raise ValueError(f"{self.label}: at most {self.max_value:g}")
+        low, high = bounds if bounds is not None else (self.min_value, self.max_value)
+        if low is not None and value < low:
+            raise ValueError(f"{self.label}: at least {low:g}")
+        if high is not None and value > high:
+            raise ValueError(f"{self.label}: at most {high:g}")
         return type(self.default)(value) if isinstance(self.default, (int, float)) else value
 
 

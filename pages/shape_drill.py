@@ -3,8 +3,8 @@ reshapes, mixed; NumPy is the judge, and a miss shows the rule walked on that qu
 import streamlit as st
 
 from lib import ui
-from lib.quiz import KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS
 from lib.ui.quiz import shape_quiz
+from lib.views import SHAPE_DRILL
 
 ui.enter_page(__file__)     # first: routes a direct link, records the page
 
@@ -17,11 +17,8 @@ ui.page_intro("🎯 Shape drill",
 
 # ---------------------------------------------------------------- what to practise
 kinds_col, level_col = st.columns([3, 2])
-kinds = kinds_col.multiselect("Kinds of question", KINDS, default=list(KINDS), key="drill_kinds",
-                              format_func=KIND_LABELS.get)
-level = level_col.radio("Level", LEVELS, key="drill_level", format_func=LEVEL_LABELS.get,
-                        help="Harder: tensors of rank 4 and 5, negative axes and steps, "
-                             "np.tensordot with axes=2.")
+kinds = ui.setting_widget(SHAPE_DRILL["kinds"], kinds_col)
+level = ui.setting_widget(SHAPE_DRILL["level"], level_col)
 if not kinds:
     st.info("Choose at least one kind of question above.", icon="👆")
     st.stop()

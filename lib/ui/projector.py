@@ -19,7 +19,8 @@ PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "
 STYLE = """
 <style>
 html { font-size: 140%; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; padding-bottom: 2rem;
+[data-testid="stHeader"] { height: 2.4rem; background: transparent; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 2rem;
                                        max-width: 100%; }
 [data-testid="stMain"] h1 { font-size: 2.1rem; padding-top: 0; }
 [data-testid="stCode"] code, [data-testid="stCode"] pre { font-size: 1.05rem; }

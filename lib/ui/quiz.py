@@ -3,7 +3,8 @@ rule walked step by step on this question when the student misses.
 
 Everything lives in st.session_state under keys that start with `key`:
 
-    {key}_seed      the question's seed, an int in 0..2**31-1 (may come from a link)
+    {key}_seed      the question's number (its seed, 0..2**31-1): a small number box bound
+                    to the URL, so a link opens this very question
     {key}_answer    the text input;  {key}_form, {key}_check, {key}_new: form and buttons
     {key}_level     the level radio (only when shape_quiz is called with level=None)
     {key}_verdict   the last verdict: {"question": [kind, level, seed], "correct", "message"}
@@ -20,7 +21,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.quiz import (KIND_LABELS, LEVEL_LABELS, LEVELS, MAX_ANSWER_TEXT, ShapeQuestion,
-                      drill_question, make_question, mark, new_seed, normalize_kinds, read_seed)
+                      drill_question, make_question, mark, new_seed, normalize_kinds)
+from lib.ui.widgets import setting_widget
+from lib.views import quiz_seed
 
 __all__ = ["shape_quiz"]
 
@@ -40,13 +43,13 @@ def shape_quiz(kinds, key: str, level: str | None = None, *, show_score: bool = 
         raise ValueError(f"unknown level {level!r}")
     for name, start in (("score", [0, 0]), ("streak", 0), ("best", 0)):
         state.setdefault(f"{key}_{name}", start)
-    seed = _seed(key)
-    question = drill_question(kinds, level, seed)
-    state[f"{key}_question"] = question
-
     code, answer = st.columns([3, 2], vertical_alignment="top")
     with code:
-        st.caption(f"{KIND_LABELS[question.kind]} · {level} · question {seed}")
+        label, number = st.columns([3, 2], vertical_alignment="bottom")
+        seed = int(setting_widget(quiz_seed(key), number))
+        question = drill_question(kinds, level, seed)
+        state[f"{key}_question"] = question
+        label.caption(f"{KIND_LABELS[question.kind]} · {level} · question {seed}")
         st.code(question.code, language="python")
     with answer:
         with st.form(f"{key}_form", border=False):
@@ -68,19 +71,6 @@ def shape_quiz(kinds, key: str, level: str | None = None, *, show_score: bool = 
                                   enumerate(question.explanation, start=1)))
     _score(key, show_score)
     return question
-
-
-def _seed(key: str) -> int:
-    """The seed in session state when it is a valid one; else a fresh one, stored."""
-    state = st.session_state
-    raw = state.get(f"{key}_seed")
-    seed = read_seed(raw)
-    if seed is None:
-        if raw is not None:
-            st.caption("That question number could not be used, so here is a new question.")
-        seed = new_seed()
-        state[f"{key}_seed"] = seed
-    return seed
 
 
 def _check(key: str, kind: str, level: str, seed: int) -> None:

@@ -122,13 +122,16 @@ def setting_widget(setting, where=None, *, options=None, default=None, on_change
 
     The widget is bound to the URL (`bind="query-params"`, the key is the parameter's
     name), so a link opens this view; a link's value goes through the setting's checks
-    first (take_link_value). `options` replaces declared choices known only at run time;
-    `default` replaces the declared default (e.g. the settings of the run already in this
-    session). A value left in the session that is no longer allowed (the choices changed)
-    falls back to the default.
+    first (take_link_value). `options` replaces declared choices known only at run time
+    (for a number or a slider: its (min, max)); `default` replaces the declared default
+    (e.g. the settings of the run already in this session). A value left in the session
+    that is no longer allowed (the choices changed) falls back to the default.
     """
     where = where if where is not None else st
-    options = tuple(options) if options is not None else setting.options
+    if setting.widget in ("number", "slider"):
+        options = tuple(options) if options is not None else None
+    else:
+        options = tuple(options) if options is not None else setting.options
     start = setting.default_for(options) if default is None else default
     key, state = setting.key, st.session_state
     wanted = take_link_value(setting, options, default) if bind else None
@@ -155,6 +158,8 @@ def setting_widget(setting, where=None, *, options=None, default=None, on_change
 def _draw(setting, where, options, start, fresh: bool, common: dict):
     fmt = setting.format or str
     kind = setting.widget
+    low, high = options if kind in ("number", "slider") and options else (setting.min_value,
+                                                                           setting.max_value)
     if kind == "select_slider":
         return where.select_slider(setting.label, options, value=start if fresh else None,
                                    format_func=fmt, **common)
@@ -163,12 +168,15 @@ def _draw(setting, where, options, start, fresh: bool, common: dict):
         extra = {"horizontal": True} if kind == "radio" else {}
         return draw(setting.label, options, index=options.index(start) if fresh else 0,
                     format_func=fmt, **extra, **common)
+    if kind == "multiselect":
+        return tuple(where.multiselect(setting.label, options, default=list(start) if fresh
+                                       else None, format_func=fmt, **common))
     if kind == "number":
-        return where.number_input(setting.label, setting.min_value, setting.max_value,
-                                  value=start if fresh else "min", step=setting.step, **common)
+        return where.number_input(setting.label, low, high, value=start if fresh else "min",
+                                  step=setting.step, **common)
     if kind == "slider":
-        return where.slider(setting.label, setting.min_value, setting.max_value,
-                            value=start if fresh else None, step=setting.step, **common)
+        return where.slider(setting.label, low, high, value=start if fresh else None,
+                            step=setting.step, **common)
     if kind == "text":
         return where.text_input(setting.label, value=start if fresh else "",
                                 max_chars=setting.max_chars, **common)

@@ -125,12 +125,19 @@ def test_a_seed_in_session_state_reproduces_the_question():
     assert at.session_state["drill_seed"] == seed
 
 
-def test_a_bad_seed_falls_back_to_a_new_question():
-    for bad in ("__import__('os')", -3, MAX_SEED + 1, "9" * 50):
-        at = drill_page(seed=bad)
+def test_a_question_number_in_a_link_opens_that_question_and_a_bad_one_the_default():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params["drill_seed"] = "12345"
+    at.run()
+    assert not at.exception and question(at).seed == 12345
+    for bad in ("__import__('os')", "-3", str(MAX_SEED + 1), "9" * 50, "1e9"):
+        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+        at.query_params["drill_seed"] = bad
+        at.run()
+        assert not at.exception, bad
         seed = at.session_state["drill_seed"]
         assert isinstance(seed, int) and 0 <= seed <= MAX_SEED, bad
-        assert any("could not be used" in c.value for c in at.caption), bad
+        assert any("link's question number was not used" in c.value for c in at.caption), bad
 
 
 def test_choosing_kinds():

@@ -1,0 +1,183 @@
+"""Every page's settings, declared once (lib/settings.py): what a student can change on a
+page, hence what a link to a view of that page can carry. The pages draw their widgets
+from these declarations (ui.setting_widget binds each one to the URL), the teachers' page
+builds its links from them, and the browser tests open every page with non-default and
+with hostile values from them.
+
+Choices known only at run time (the number of training images, the batches they make)
+are passed by the page as `options`; for a number or a slider that is its (min, max).
+"""
+from __future__ import annotations
+
+from lib.indexing import IndexParseError, parse_index
+from lib.quiz import KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, MAX_SEED
+from lib.settings import PageSettings, Setting
+from lib.shapes import BROADCAST_OPERATIONS, expression_text, parse_axes, parse_shape
+from lib.tape import FUNCTIONS
+from lib.tensors import DTYPES, MAX_BUILD_RANK
+from lib.train.config import TRAIN_SETTINGS
+from lib.train.quickstart import QUICKSTART_SETTINGS
+
+MAX_SHAPE_RANK = 5        # the broadcasting animation draws up to rank 5
+
+
+def _shape(max_rank: int = 8, allow_minus_one: bool = False):
+    def parse(text: str):
+        return parse_shape(text, max_rank=max_rank, allow_minus_one=allow_minus_one)
+    return parse
+
+
+def _index(text: str):
+    """An index into train_images, read by the slicing page's own whitelist parser."""
+    try:
+        return parse_index(text, {"n": 0, "batch_size": 128})
+    except IndexParseError as err:
+        raise ValueError(str(err)) from None
+
+
+def _axes(text: str):
+    return parse_axes(text)
+
+
+def quiz_seed(key: str) -> Setting:
+    """The question number of a page's shape quiz: the question is fixed by it."""
+    return Setting("question", f"{key}_seed", 1, "question number", "number", min_value=0,
+                   max_value=MAX_SEED, step=1,
+                   help="Each number is one question: share it and others get the same one.")
+
+
+HOME = PageSettings((
+    Setting("digit", "home_digit", 4, "Index into train_images", "number", min_value=0,
+            max_value=59_999, step=1),
+    Setting("values", "home_values", True, "Write the pixel values", "toggle"),
+))
+
+FIRST_NETWORK = QUICKSTART_SETTINGS
+
+RANK_SHAPE = PageSettings((
+    Setting("rank", "builder_rank", 3, "Rank (number of axes)", "slider", min_value=0,
+            max_value=MAX_BUILD_RANK, step=1),
+    *(Setting(f"axis_{i}", f"builder_axis_{i}", size, f"axis {i}", "number", min_value=1,
+              max_value=12, step=1) for i, size in enumerate((2, 3, 4, 3, 2))),
+    Setting("dtype", "builder_dtype", DTYPES[0], "dtype", "selectbox", DTYPES),
+    Setting("seed", "builder_seed", 0, "seed", "number", min_value=0, max_value=9999, step=1),
+))
+
+SLICING = PageSettings((
+    Setting("index", "slicing_expr", "train_images[10:100]", "Your index (press Enter to apply)",
+            "text", parse=_index, max_chars=300,
+            help="Also allowed: + - * // % and the variables n and batch_size from the batch "
+                 "sliders below."),
+    Setting("batch_size", "slicing_batch_size", 128, "batch_size", "slider", min_value=1,
+            max_value=1024, step=1),
+    Setting("n", "slicing_n", 3, "n (which batch, counted from 0)", "slider", min_value=0,
+            max_value=60_000, step=1),
+    quiz_seed("slicing_quiz"),
+))
+
+ELEMENTWISE = PageSettings((
+    Setting("rows", "ew_rows", 4, "rows", "slider", min_value=1, max_value=8, step=1),
+    Setting("cols", "ew_cols", 6, "columns", "slider", min_value=1, max_value=10, step=1),
+    Setting("seed", "ew_seed", 0, "random seed", "number", min_value=0, max_value=9999, step=1),
+    Setting("race_rows", "race_rows", 20, "rows", "number", min_value=1, max_value=1000, step=1),
+    Setting("race_cols", "race_cols", 100, "columns", "number", min_value=1, max_value=1000,
+            step=1),
+    Setting("race_repeats", "race_repeats", 1000, "repetitions", "number", min_value=1,
+            max_value=100_000, step=100),
+))
+
+BROADCAST_PRESETS = {
+    "Book: (32, 10) + (10,)": ("(32, 10)", "(10,)", "+"),
+    "Book: np.maximum on (64, 3, 32, 10) and (32, 10)": ("(64, 3, 32, 10)", "(32, 10)", "maximum"),
+    "Both stretch: (3, 1) + (1, 4)": ("(3, 1)", "(1, 4)", "+"),
+    "Incompatible: (32, 10) + (32,)": ("(32, 10)", "(32,)", "+"),
+}
+BROADCASTING = PageSettings((
+    Setting("preset", "bc_preset", next(iter(BROADCAST_PRESETS)), "Start from an example",
+            "selectbox", tuple(BROADCAST_PRESETS)),
+    Setting("x", "bc_x", "(32, 10)", "x.shape", "text", parse=_shape(MAX_SHAPE_RANK),
+            max_chars=80, help="e.g. (32, 10), 32,10 or [64, 3, 32, 10]"),
+    Setting("y", "bc_y", "(10,)", "y.shape", "text", parse=_shape(MAX_SHAPE_RANK), max_chars=80,
+            help="() is a scalar; (10,) a vector"),
+    Setting("op", "bc_op", "+", "operation", "selectbox", tuple(BROADCAST_OPERATIONS),
+            format=expression_text),
+    Setting("step", "bc_step", 0, "show the animation at step", "number", min_value=0,
+            max_value=20, step=1, help="0 is the first step; a link can open a later one."),
+    quiz_seed("quiz"),
+))
+
+DOT_PRODUCT = PageSettings((
+    Setting("x", "dot_rule_a", "(32, 10)", "shape of x", "text", parse=_shape(), max_chars=80),
+    Setting("y", "dot_rule_b", "(10, 64)", "shape of y", "text", parse=_shape(), max_chars=80),
+    Setting("n", "dot_n", 2, "rows of A", "slider", min_value=1, max_value=5, step=1),
+    Setting("k", "dot_k", 3, "columns of A = rows of B", "slider", min_value=1, max_value=5,
+            step=1),
+    Setting("m", "dot_m", 2, "columns of B", "slider", min_value=1, max_value=5, step=1),
+    Setting("seed", "dot_seed", 0, "random seed", "number", min_value=0, max_value=10_000,
+            step=1),
+    Setting("by_cell", "dot_by_cell", False, "one frame per cell instead of per multiply-add",
+            "toggle"),
+    Setting("a", "dot_nd_a", "(4, 3, 2)", "shape of a", "text", parse=_shape(), max_chars=80),
+    Setting("b", "dot_nd_b", "(2, 4, 5)", "shape of b", "text", parse=_shape(), max_chars=80),
+    quiz_seed("dot_quiz"),
+))
+
+RESHAPE_TRANSPOSE = PageSettings((
+    Setting("x", "reshape_a", "(3, 2)", "x.shape", "text", parse=_shape(), max_chars=80),
+    Setting("new", "reshape_b", "(6, 1)", "new shape (one -1 allowed)", "text",
+            parse=_shape(allow_minus_one=True), max_chars=80),
+    Setting("digit", "reshape_digit", 0, "digit: train_images[i]", "number", min_value=0,
+            max_value=59_999, step=1),
+    Setting("row", "reshape_row", 10, "row r of the digit", "slider", min_value=0, max_value=27,
+            step=1),
+    Setting("rows", "transpose_rows", 3, "rows of x", "slider", min_value=1, max_value=6, step=1),
+    Setting("cols", "transpose_cols", 4, "columns of x", "slider", min_value=1, max_value=6,
+            step=1),
+    Setting("nd_shape", "transpose_nd_shape", "(300, 10, 50, 20)", "x.shape", "text",
+            parse=_shape(), max_chars=80),
+    Setting("axes", "transpose_nd_axes", "None", "axes (None = reverse)", "text", parse=_axes,
+            max_chars=80),
+    quiz_seed("reshape_quiz"),
+))
+
+GRADIENT_TAPE = PageSettings((
+    Setting("function", "tape_fn", next(iter(FUNCTIONS)), "Function", "radio", tuple(FUNCTIONS),
+            format=lambda k: FUNCTIONS[k].formula),
+    Setting("a", "tape_a", 2.0, "a (slope)", "number", min_value=-100.0, max_value=100.0,
+            step=0.5),
+    Setting("b", "tape_b", 3.0, "b (intercept)", "number", min_value=-100.0, max_value=100.0,
+            step=0.5),
+    Setting("x", "tape_x", 1.0, "x: where to take the gradient", "slider", min_value=-6.0,
+            max_value=6.0, step=0.1),
+))
+
+TRAIN_NAIVE = TRAIN_SETTINGS
+
+SHAPE_DRILL = PageSettings((
+    Setting("kinds", "drill_kinds", KINDS, "Kinds of question", "multiselect", KINDS,
+            format=KIND_LABELS.get),
+    Setting("level", "drill_level", LEVELS[0], "Level", "radio", LEVELS, format=LEVEL_LABELS.get,
+            help="Harder: tensors of rank 4 and 5, negative axes and steps, np.tensordot with "
+                 "axes=2."),
+    quiz_seed("drill"),
+))
+
+BY_PAGE: dict[str, PageSettings] = {
+    "home": HOME, "first_network": FIRST_NETWORK, "rank_shape": RANK_SHAPE, "slicing": SLICING,
+    "elementwise": ELEMENTWISE, "broadcasting": BROADCASTING, "dot_product": DOT_PRODUCT,
+    "reshape_transpose": RESHAPE_TRANSPOSE, "gradient_tape": GRADIENT_TAPE,
+    "train_naive": TRAIN_NAIVE, "shape_drill": SHAPE_DRILL,
+}
+
+
+def link(url_path: str, projector: bool = False, **values) -> str:
+    """The relative link that opens `url_path` with these settings (by setting name), e.g.
+    link("broadcasting", x="(64, 3, 32, 10)", y="(32, 10)", op="maximum")."""
+    from urllib.parse import urlencode
+
+    params = BY_PAGE[url_path].link_params(values) if url_path in BY_PAGE else {}
+    if values and url_path not in BY_PAGE:
+        raise ValueError(f"{url_path} declares no settings")
+    if projector:
+        params["projector"] = "true"
+    return url_path + (("?" + urlencode(params)) if params else "")
