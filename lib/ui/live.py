@@ -23,13 +23,25 @@ class RunState:
     extra: dict = field(default_factory=dict)     # what the page computes from the run, cached
 
 
+RUN_LOST = ("The server process that held your training run has stopped (a replica of "
+            "the class server restarted, or the server itself), so this is a fresh session and "
+            "the run is lost. Your settings came back with the link: press **Start** to train "
+            "again.")
+
+
 def current_run(state_key: str, config: Any,
                 build: Callable[[Any], tuple[Any, LiveRun]]) -> RunState:
     """This session's run for a page. Built from `config` the first time; rebuilt when the
     run is idle and the settings changed; otherwise new settings wait for Reset, and the
     page says so. A run left running while the student was on another page is paused
-    (nothing trained meanwhile) and the page says that too."""
+    (nothing trained meanwhile) and the page says that too.
+
+    While a run is in progress the URL carries f"{state_key}=1". A session that finds it
+    there but has no run was started anew after the server process went away (the browser
+    reconnects, and keeps its URL): the page says the run was lost, plainly."""
     state = st.session_state.get(state_key)
+    if state is None and state_key in st.query_params:
+        st.warning(RUN_LOST, icon="🔌")
     if state is not None and came_back() and state.run.status == "running":
         state.run.pause()
         st.info("Training paused while you were on another page. Press **Resume** to go on.",
@@ -39,7 +51,16 @@ def current_run(state_key: str, config: Any,
         state = st.session_state[state_key] = RunState(config, owner, run)
     elif state.config != config:
         st.caption("⚙️ The settings differ from this run's. Press **Reset** to use them.")
+    _mark_in_progress(state_key, state.run.status in ("running", "paused"))
     return state
+
+
+def _mark_in_progress(state_key: str, in_progress: bool) -> None:
+    """Keep f"{state_key}=1" in the URL exactly while a run is running or paused."""
+    if in_progress and st.query_params.get(state_key) != "1":
+        st.query_params[state_key] = "1"
+    elif not in_progress and state_key in st.query_params:
+        del st.query_params[state_key]
 
 # A LiveRun (lib/train/live.py) sits in st.session_state. The controls sit outside the fragment:
 # a click changes the run's status in its callback, before the page runs, so one full rerun
