@@ -46,6 +46,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import re
 import socket
 import statistics
@@ -146,6 +147,7 @@ class RssSampler:
         self.process = psutil.Process(pid) if pid else None
         self.every = every
         self.samples: list[tuple[float, float]] = []      # (perf_counter, MB)
+        self.peak_by_server: dict[int, float] = {}        # streamlit process -> its peak MB
         self._task: asyncio.Task | None = None
 
     def now_mb(self) -> float | None:
@@ -157,7 +159,11 @@ class RssSampler:
             total = 0
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess):
-                    total += proc.memory_info().rss
+                    rss = proc.memory_info().rss
+                    total += rss
+                    if "streamlit" in " ".join(proc.cmdline()):    # a replica behind HAProxy
+                        mb = rss / 2 ** 20
+                        self.peak_by_server[proc.pid] = max(mb, self.peak_by_server.get(proc.pid, 0))
             return total / 2 ** 20
         except psutil.NoSuchProcess:
             return None
@@ -263,6 +269,8 @@ class Student:
     errors: list[str] = field(default_factory=list)
     note: str = ""
     summary: str = ""                     # the settings expander's label after prepare()
+    replica: str | None = None            # behind HAProxy: the X-Replica that answered
+    lost_connection: bool = False
 
     @property
     def done(self) -> bool:
@@ -336,7 +344,9 @@ class Student:
         self.progress = c.progress_text()
         self.status = progress_status(self.progress)
         self.errors.extend(c.errors[errors_before:])
+        self.replica = c.replica
         if c.closed:
+            self.lost_connection = True
             self.errors.append(f"connection lost: {c.close_reason}")
         if self.status == "done" and not self.errors:
             self.t_done = self.t_end
@@ -504,13 +514,26 @@ async def class_run(b: Bench) -> ClassRun:
     go.set()                                       # the barrier: everyone presses Start now
     observer = asyncio.create_task(time_reruns(b.observer, None, stop_observer, deadline))
     heartbeat = asyncio.create_task(report_progress(ready, b.say, t_start))
+    killer = asyncio.create_task(kill_later(b)) if b.args.kill_pid else None
     await asyncio.gather(*trainers, return_exceptions=True)
+    if killer is not None:
+        await killer
     heartbeat.cancel()
     stop_observer.set()
     loaded, loaded_timeouts = await observer
     t_end = time.perf_counter()
     return ClassRun(students, ready, t_start, t_end, loaded, loaded_timeouts,
                     b.rss.peak_mb(since=t_open, until=t_end), os.getloadavg())
+
+
+async def kill_later(b: Bench) -> None:
+    """--kill-pid: SIGKILL one process (a replica behind HAProxy) --kill-after s into the
+    class, as a crash would; who kept training is in the report."""
+    await asyncio.sleep(b.args.kill_after)
+    b.say(f"killing pid {b.args.kill_pid} {b.args.kill_after:g} s into the class")
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(b.args.kill_pid, signal.SIGKILL)
+    b.phases["killed_at_s"] = b.args.kill_after
 
 
 async def leave(b: Bench, students: list[Student], ttl: int) -> dict:
@@ -559,7 +582,15 @@ def figures(c: ClassRun, solo: Student, bare: dict) -> dict:
     ticks = [s.ticks_sent for s in c.ready]
     tick_latencies = [x for s in c.ready for x in s.tick_latencies]
     errors = [e for s in c.students for e in s.errors]
+    replicas = sorted({s.replica for s in c.students if s.replica})
+    lost = [s for s in c.ready if s.lost_connection]
+    lost_replicas = {s.replica for s in lost}
+    others = [s for s in c.ready if s.replica not in lost_replicas] if lost else c.ready
     return {
+        "students_per_replica": {r: sum(s.replica == r for s in c.students) for r in replicas},
+        "lost_connection": len(lost),
+        "others_done": sum(s.done for s in others),
+        "others": len(others),
         "done": len(done),
         "time_to_done_s": {"min": _r(min(times, default=None)),
                            "median": _r(statistics.median(times) if times else None),
@@ -588,7 +619,8 @@ def figures(c: ClassRun, solo: Student, bare: dict) -> dict:
                          "samples": s.samples, "samples_per_s": _r(s.throughput, 0),
                          "final_loss": s.final_loss, "ticks": s.ticks_sent,
                          "tick_runs": s.tick_runs, "status": s.status,
-                         "errors": len(s.errors), "note": s.note} for s in c.students],
+                         "errors": len(s.errors), "note": s.note, "replica": s.replica}
+                        for s in c.students],
     }
 
 
@@ -631,6 +663,7 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
     result.update({
         "rss_before_mb": _r(rss_before, 0),
         "peak_rss_mb_whole_bench": _r(b.rss.peak_mb(), 0),
+        "peak_rss_mb_by_server": {str(pid): _r(mb, 0) for pid, mb in b.rss.peak_by_server.items()},
         "rss_at_leave_mb": _r(rss_at_leave, 0),
         "rss_after_mb": _r(rss_after, 0),
         "rss_after_waited_s": _r(memory["rss_after_waited_s"], 1),
@@ -753,6 +786,10 @@ def main() -> None:
     parser.add_argument("--no-wait-ttl", action="store_true",
                         help="report rss_after right after everyone left")
     parser.add_argument("--key-prefix", default=None, help="widget key prefix of the page")
+    parser.add_argument("--kill-pid", type=int, default=None,
+                        help="SIGKILL this process (e.g. one replica) during the class")
+    parser.add_argument("--kill-after", type=float, default=10.0,
+                        help="with --kill-pid: seconds after Start")
     parser.add_argument("--json-only", action="store_true")
     parser.add_argument("--bare-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare-lr", type=float, default=1e-3, help=argparse.SUPPRESS)

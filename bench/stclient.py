@@ -208,6 +208,14 @@ class StreamlitClient:
             ping_interval=None, close_timeout=5)
         self._reader = asyncio.create_task(self._read_loop(), name=f"{self.name}-reader")
 
+    @property
+    def replica(self) -> str | None:
+        """Which replica answered the websocket, when a load balancer says so in an
+        X-Replica header (deploy/haproxy.cfg adds one); None for a single server."""
+        response = getattr(self.ws, "response", None)
+        headers = getattr(response, "headers", None)
+        return headers.get("X-Replica") if headers is not None else None
+
     async def close(self) -> None:
         """Close the tab: cancel timers, close the websocket (the server then stops the
         session's script and keeps the session for server.disconnectedSessionTTL)."""
