@@ -9,6 +9,7 @@ Pure NumPy: no Streamlit here.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -79,12 +80,14 @@ def numpy_add_relu(x, y):
     return np.maximum(x + y, 0.)
 
 
-# The race must stay short on a 2-core machine: the naive side manages about
-# 3 million elements (add + relu) per second in CPython when the machine is idle,
-# so this caps it near 2 s (the book's 20 x 100 x 1,000 = 2 million fits three times).
-MAX_RACE_ELEMENT_STEPS = 6_000_000
+# The race must stay short on a 2-core machine. The naive side (add + relu, in CPython)
+# manages 0.86 to 2.8 million element steps per second on the 2-core machines we measured,
+# so this cap keeps it between about 0.7 and 2.3 s; the book's 20 x 100 x 1,000 = 2 million
+# element steps fit exactly.
+MAX_RACE_ELEMENT_STEPS = 2_000_000
 BOOK_RACE_SHAPE = (20, 100)
 BOOK_RACE_REPEATS = 1_000
+RACE_SEED = 0
 
 
 def max_repeats(shape: Shape, budget: int = MAX_RACE_ELEMENT_STEPS) -> int:
@@ -93,12 +96,74 @@ def max_repeats(shape: Shape, budget: int = MAX_RACE_ELEMENT_STEPS) -> int:
     return max(1, budget // size)
 
 
-def race_inputs(shape: Shape, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two random float tensors x, y of `shape` (values in [-1, 1) so relu has work to do)."""
+def race_inputs(shape: Shape, seed: int = RACE_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as the race makes them: random floats in [0, 1), like the book's
+    np.random.random, from a seeded generator (what `race_code` shows)."""
     rng = np.random.default_rng(seed)
-    x = rng.uniform(-1, 1, size=shape)
-    y = rng.uniform(-1, 1, size=shape)
+    x = rng.random(shape)
+    y = rng.random(shape)
     return x, y
+
+
+def race_code(shape: Shape, repeats: int, seed: int = RACE_SEED) -> str:
+    """The race as the page runs it (race_inputs, then lib.race.race timing both sides)."""
+    shape = tuple(shape)
+    return f"""\
+import time
+
+rng = np.random.default_rng({seed})
+x = rng.random({shape})   # {format_shape(shape)}, floats in [0, 1)
+y = rng.random({shape})   # {format_shape(shape)}
+
+t0 = time.time()
+for _ in range({int(repeats)}):
+    z = naive_add(x, y)
+    z = naive_relu(z)
+print("naive:", time.time() - t0, "s")
+
+t0 = time.time()
+for _ in range({int(repeats)}):
+    z = x + y
+    z = np.maximum(z, 0.)
+print("NumPy:", time.time() - t0, "s")
+"""
+
+
+# ---------------------------------------------------------------- the notebook's examples
+
+BOOK_RELU_INPUT = [[1, 2, -3], [2, -1, 3], [0, -32, -1]]
+BOOK_ADD_INPUTS = ([[1, 2, 3], [4, 5, 6]], [[10, 20, 30], [40, 50, 60]])
+
+
+@dataclass(frozen=True)
+class Printout:
+    code: str           # lines as the notebook has them
+    printed: str        # what they print
+    value: np.ndarray   # the array printed
+
+
+def relu_slip() -> tuple[Printout, Printout]:
+    """The notebook's relu cell calls `naive_relu(array)` and then prints `array`: the input,
+    unchanged, because naive_relu works on a copy and its result is thrown away. Returns
+    that cell and the fix (print what naive_relu returns), each with what it prints."""
+    array = np.array(BOOK_RELU_INPUT)
+    naive_relu(array)                                   # the result is discarded
+    rows = ",\n                  ".join(str(row) for row in BOOK_RELU_INPUT)
+    slip = Printout(f"array = np.array([{rows}])\n"
+                    "naive_relu(array)\n"
+                    "print(array)", str(array), array)
+    result = naive_relu(array)
+    fix = Printout("print(naive_relu(array))", str(result), result)
+    return slip, fix
+
+
+def book_add() -> Printout:
+    """The notebook's naive_add example and what it prints."""
+    x, y = (np.array(v) for v in BOOK_ADD_INPUTS)
+    z = naive_add(x, y)
+    return Printout(f"x = np.array({BOOK_ADD_INPUTS[0]})\n"
+                    f"y = np.array({BOOK_ADD_INPUTS[1]})\n"
+                    "print(naive_add(x, y))", str(z), z)
 
 
 def small_integer_matrix(rows: int, cols: int, seed: int, low: int = -5, high: int = 5) -> np.ndarray:

@@ -3,6 +3,7 @@ cell-by-cell matmul animation. NumPy only; no Streamlit here.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,3 +174,130 @@ def paired_axes(op: str, a: tuple[int, ...], b: tuple[int, ...], axes: int = 1) 
             result.append(("b", len(b) - 1))
         return Pairing(op, ((ia, ib, a[ia] == b[ib]),), batch, tuple(result))
     raise ValueError(f"unknown product {op!r}")
+
+
+# ------------------------------------------------------ what np.dot pairs, in words
+
+def _paired_axis_words(shape: tuple[int, ...], axis: int, name: str) -> str:
+    """'the only axis of `y` (size 10)', 'the last axis of `x` (axis 1, size 10)',
+    'the second-to-last axis of `y` (axis 0, its rows, size 10)'."""
+    if len(shape) == 1:
+        return f"the only axis of `{name}` (size {shape[0]})"
+    where = "last" if axis == len(shape) - 1 else "second-to-last"
+    rows = ", its rows" if len(shape) == 2 and axis == 0 else ""
+    return f"the {where} axis of `{name}` (axis {axis}{rows}, size {shape[axis]})"
+
+
+def dot_pairing_sentence(x_shape: tuple[int, ...], y_shape: tuple[int, ...],
+                         names: tuple[str, str] = ("x", "y")) -> str:
+    """What `np.dot(x, y)` does with these shapes, in one or two sentences that agree with
+    lib.shapes.dot_shape (and so with NumPy): which axes it pairs (x's last axis with y's
+    second-to-last, or with y's only axis when y is a vector), whether their sizes match,
+    and the shape that comes out, or that NumPy refuses."""
+    from lib.shapes import dot_shape
+    x, y = tuple(x_shape), tuple(y_shape)
+    nx, ny = names
+    if not x or not y:
+        scalar, other, other_shape = (nx, ny, y) if not x else (ny, nx, x)
+        return (f"`{scalar}` is a scalar (shape `()`): `np.dot` just multiplies every entry of "
+                f"`{other}` by it, so the result has the shape of `{other}`: "
+                f"`{format_shape(other_shape)}`.")
+    ix, iy = len(x) - 1, (0 if len(y) == 1 else len(y) - 2)
+    pairs = (f"`np.dot({nx}, {ny})` pairs {_paired_axis_words(x, ix, nx)} with "
+             f"{_paired_axis_words(y, iy, ny)}")
+    if x[ix] != y[iy]:
+        return f"{pairs}. {x[ix]} ≠ {y[iy]}, so NumPy refuses: ValueError."
+    result = dot_shape(x, y)
+    kept_x, kept_y = x[:-1], y[:iy] + y[iy + 1:]
+    kept = []
+    if kept_x:
+        kept.append(f"`{nx}`'s other axes `{format_shape(kept_x)}`")
+    if kept_y:
+        kept.append(f"`{ny}`'s other axes `{format_shape(kept_y)}`")
+    summed = (f"{pairs}. Both are {x[ix]}: each output number is a sum of {x[ix]} products, "
+              "and that axis disappears.")
+    if not kept:
+        return f"{summed} Nothing else is left: the result is a single number, shape `()`."
+    return f"{summed} The result keeps {' then '.join(kept)}: shape `{format_shape(result)}`."
+
+
+# ------------------------------------------------------ what NumPy itself says
+
+MAX_TRIED_ELEMENTS = 100_000      # operands this small are built and handed to NumPy itself
+
+PRODUCTS = {"dot": ("np.dot(a, b)", lambda a, b: np.dot(a, b)),
+            "matmul": ("a @ b", lambda a, b: a @ b),
+            "tensordot": ("np.tensordot(a, b, axes=1)", lambda a, b: np.tensordot(a, b, axes=1))}
+# The Dot product page's N-D section: (product, its code, which axes it pairs, in words).
+PRODUCT_RULES = (
+    ("tensordot", "np.tensordot(a, b, axes=1)", "last axis of `a` with the **first** axis of `b`"),
+    ("dot", "np.dot(a, b)", "last axis of `a` with the **second-to-last** axis of `b` (its only "
+                            "axis when `b` is a vector); every other axis is kept"),
+    ("matmul", "a @ b", "last axis of `a` with the **second-to-last** axis of `b`, the "
+                        "matrix rule on the **last two axes**; the axes before them are **batch "
+                        "axes**, broadcast like `+`"),
+)
+
+
+def numpy_says(op: str, a_shape: tuple[int, ...], b_shape: tuple[int, ...]
+               ) -> tuple[tuple[int, ...] | None, str] | None:
+    """Run the product on zeros of these shapes: (result shape, "") or (None, NumPy's own
+    error message). None when the operands are too big to build here."""
+    if max(int(np.prod(a_shape)), int(np.prod(b_shape))) > MAX_TRIED_ELEMENTS:
+        return None
+    a, b = np.zeros(a_shape, dtype=np.float32), np.zeros(b_shape, dtype=np.float32)
+    try:
+        return tuple(np.shape(PRODUCTS[op][1](a, b))), ""
+    except (ValueError, IndexError) as error:     # tensordot of a scalar: IndexError
+        return None, f"{type(error).__name__}: {error}"
+
+
+CLAIMED = ((4, 3, 2), (2, 4, 5), (4, 3, 4, 5))     # a claim met in print about np.dot
+DOT_CLAIM = ("**A claim you may meet:** `np.dot` of shapes `(4, 3, 2)` and `(2, 4, 5)` gives "
+             "`(4, 3, 4, 5)`. Here is what NumPy really answers (run just now):")
+DOT_CLAIM_ANSWER = ("`(4, 3, 4, 5)` is what `np.tensordot(a, b, axes=1)` gives: it pairs `a`'s "
+                    "last axis with `b`'s **first**. `np.dot` pairs it with `b`'s "
+                    "**second-to-last** axis (the 4, not the 2), and `@` treats the last two "
+                    "axes as matrices and broadcasts the ones before, so both refuse these "
+                    "shapes.")
+
+
+def dot_claim_code() -> str:
+    """The claim 'np.dot((4, 3, 2), (2, 4, 5)) has shape (4, 3, 4, 5)' checked against NumPy:
+    each product's line with what NumPy really answers."""
+    a_shape, b_shape, _ = CLAIMED
+    lines = [f"a = np.zeros({format_shape(a_shape)})",
+             f"b = np.zeros({format_shape(b_shape)})"]
+    for op in ("dot", "matmul", "tensordot"):
+        shape, error = numpy_says(op, a_shape, b_shape)
+        code = PRODUCTS[op][0]
+        lines.append(f"{code}.shape" if shape is not None else code)
+        said = format_shape(shape) if shape is not None else error
+        lines += [f"# {part}" for part in textwrap.wrap(said, 86, subsequent_indent="  ")]
+    return "\n".join(lines)
+
+
+def order_note(a: np.ndarray, b: np.ndarray) -> str:
+    """Whether A @ B and B @ A differ for these two matrices, said as it is."""
+    if a.shape[1] != b.shape[0] or b.shape[1] != a.shape[0]:
+        return "Only `A @ B` exists here."
+    ab, ba = a @ b, b @ a
+    if ab.shape != ba.shape:
+        return (f"Both exist but even their shapes differ: `{format_shape(ab.shape)}` against "
+                f"`{format_shape(ba.shape)}`.")
+    if np.array_equal(ab, ba):
+        return ("Here the two happen to be **equal**: these two matrices commute (as every "
+                "pair of 1×1 matrices does, or a matrix and the identity). That is the "
+                "exception; for most pairs the order changes the numbers.")
+    return ("Same shape, different numbers: for most pairs of square matrices the order of a "
+            "product matters.")
+
+
+# ------------------------------------------------------ the race of the naive loops
+
+# name: (naive loop, shapes for a size, smallest size, largest): <= ~0.2 s per naive run
+DOT_RACES = {
+    "vector · vector": (naive_vector_dot, lambda s: ((s,), (s,)), 1_000, 500_000),
+    "matrix · vector": (naive_matrix_vector_dot, lambda s: ((s, s), (s,)), 10, 600),
+    "matrix · matrix": (naive_matrix_dot, lambda s: ((s, s), (s, s)), 4, 80),
+}

@@ -62,27 +62,41 @@ def check_inputs(x_value: float, a: float = 2.0, b: float = 3.0) -> None:
 
 
 def book_example():
-    """The book's first tape. Returns 2.0."""
+    """The notebook's first tape. Returns 2.0.
+    x is a constant, not a variable: the tape must be told to watch it."""
     import tensorflow as tf
 
-    x = tf.Variable(0.)
+    x = tf.zeros(shape=())
     with tf.GradientTape() as tape:
+        tape.watch(x)
         y = 2 * x + 3
     grad_of_y_wrt_x = tape.gradient(y, x)
     return float(grad_of_y_wrt_x)
 
 
-def tensor_example(seed: int = 0):
-    """The tape on tensors; each gradient has its variable's shape."""
+def unwatched_example():
+    """The same cell without tape.watch(x). Returns None:
+    the tape kept no record of the constant x."""
     import tensorflow as tf
 
-    tf.random.set_seed(seed)
-    W = tf.Variable(tf.random.uniform((2, 2)))               # (2, 2)
-    b = tf.Variable(tf.zeros((2,)))                          # (2,)
-    x = tf.random.uniform((2, 2))                            # (2, 2)
+    x = tf.zeros(shape=())
     with tf.GradientTape() as tape:
-        y = tf.matmul(x, W) + b                              # (2, 2)
-    grad_of_y_wrt_W_and_b = tape.gradient(y, [W, b])         # [(2, 2), (2,)]
+        y = 2 * x + 3
+    grad_of_y_wrt_x = tape.gradient(y, x)
+    return grad_of_y_wrt_x
+
+
+def tensor_example(seed: int = 0):
+    """The tape on tensors; each gradient has its variable's shape. Seeded per call
+    (stateless draws), never through TensorFlow's process-wide seed."""
+    import tensorflow as tf
+
+    W = tf.Variable(tf.random.stateless_uniform((2, 2), seed=(seed, 0)))  # (2, 2)
+    b = tf.Variable(tf.zeros((2,)))                                       # (2,)
+    x = tf.random.stateless_uniform((2, 2), seed=(seed, 1))               # (2, 2)
+    with tf.GradientTape() as tape:
+        y = tf.matmul(x, W) + b                                           # (2, 2)
+    grad_of_y_wrt_W_and_b = tape.gradient(y, [W, b])                      # [(2, 2), (2,)]
     grad_W, grad_b = grad_of_y_wrt_W_and_b
     return dict(x=x.numpy(), W=W.numpy(), b=b.numpy(),
                 grad_W=grad_W.numpy(), grad_b=grad_b.numpy())

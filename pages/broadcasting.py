@@ -23,9 +23,10 @@ PRESETS = {
 
 page_intro("📡 Broadcasting",
            "What does `x + y` mean when `x` is `(32, 10)` and `y` is `(10,)`? NumPy lines the "
-           "shapes up **on the right**, gives the smaller tensor new size-1 axes in front "
-           "(`np.expand_dims`), then repeats every size-1 axis to match (`np.tile`). Only then "
-           "does it work element by element, and it never really makes the copies.")
+           "shapes up **on the right**, gives the tensor with **fewer axes** new size-1 axes "
+           "in front (`np.expand_dims`), then repeats every size-1 axis to match (`np.tile`), "
+           "and works element by element. That is the rule; NumPy applies it without really "
+           "making the copies.")
 
 
 def use_preset() -> None:
@@ -96,9 +97,10 @@ if final.kind == "result":
                                       BROADCAST_OPERATIONS[op].numpy_function)
     if check is not None:
         same, shape = check
-        st.success(f"Ran both on random arrays: the spelled-out result and the broadcast one "
-                   f"are equal (`np.array_equal` → {same}), shape {format_shape(shape)}.",
-                   icon="✅")
+        (st.success if same else st.error)(
+            f"Ran both on random arrays: the spelled-out result and the broadcast one "
+            f"{'are equal' if same else 'differ'} (`np.array_equal` → {same}), shape "
+            f"{format_shape(shape)}.", icon="✅" if same else "❌")
     else:
         st.info(f"These shapes hold more than {MAX_BUILT_ELEMENTS:,} elements: too many to "
                 "build here, so the memory figures below are computed, not measured.", icon="🧮")

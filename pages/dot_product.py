@@ -6,8 +6,9 @@ import streamlit as st
 from lib.figures.common import values_grid
 from lib.figures.dot import matmul_animation, shape_rule_figure
 from lib.figures.elementwise import race_bars
-from lib.products import (array_literal, naive_matrix_dot, naive_matrix_vector_dot,
-                          naive_vector_dot, paired_axes, random_matrix, shape_or_error)
+from lib.products import (DOT_CLAIM, DOT_CLAIM_ANSWER, DOT_RACES, PRODUCT_RULES, array_literal,
+                          dot_claim_code, dot_pairing_sentence, numpy_says, order_note,
+                          paired_axes, random_matrix, shape_or_error)
 from lib.race import race
 from lib.source import source
 from lib.shapes import (broadcast_shape, dot_shape, format_shape, matmul_shape,
@@ -26,9 +27,9 @@ page_intro("✖️ Dot product",
 
 # ------------------------------------------------------------------- 1. the rule
 st.subheader("1 · The shape rule: the inner sizes must match")
-st.markdown("`np.dot(x, y)` pairs the **last axis of `x`** with the **first axis of `y`** "
-            "(for a matrix `y`: its rows). Those two sizes must be equal; they disappear in "
-            "the sum, and the outer sizes make the result.")
+st.markdown("`np.dot(x, y)` sums products along one pair of axes: the **last axis of `x`** "
+            "with the **second-to-last axis of `y`** (`y`'s only axis when `y` is a vector; a "
+            "matrix's rows). Those two sizes must be equal; every other axis makes the result.")
 pair = shape_pair_inputs("dot_rule", {
     "vector · vector": ("(10,)", "(10,)"), "matrix · vector": ("(32, 10)", "(10,)"),
     "matrix · matrix": ("(32, 10)", "(10, 64)"), "sizes disagree": ("(32, 10)", "(64, 10)")},
@@ -38,6 +39,7 @@ if pair:
     result, error = shape_or_error(dot_shape, x_shape, y_shape)
     plotly(shape_rule_figure(x_shape, y_shape, paired_axes("dot", x_shape, y_shape), result,
                              names=("x", "y")), key="dot_rule_fig")
+    st.markdown(dot_pairing_sentence(x_shape, y_shape))
     if error:
         show_error(f"ValueError: {error}")
     else:
@@ -70,7 +72,7 @@ code_panel(f"A = {array_literal(A)}   # ({n}, {k})\nB = {array_literal(B)}   # (
            f"C = A @ B   # same as np.dot(A, B) for matrices; shape ({n}, {m})")
 
 # ----------------------------------------------------------- 3. order matters
-st.subheader("3 · `A @ B` is not `B @ A`")
+st.subheader("3 · `A @ B` is usually not `B @ A`")
 c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"`A @ B`: `({n}, {k})` @ `({k}, {m})` → `({n}, {m})`")
@@ -82,28 +84,26 @@ with c2:
         show_error(f"B @ A does not exist: {error}. Set rows of A = columns of B to get both.")
     else:
         plotly(values_grid(B @ A, colorscale="Oranges"), key="dot_ba")
-st.caption("`B @ A` exists only when rows of A = columns of B. Even when all three sizes are "
-           "equal and both are square, the numbers differ: the order of a product matters.")
+st.caption("`B @ A` exists only when rows of A = columns of B. " + order_note(A, B)
+           + " Try sizes of 1, or type your own values.")
 
 # -------------------------------------------------------------- 4. N-D: three rules
 st.subheader("4 · N-D tensors: three products, three rules")
 st.markdown("For tensors with more axes NumPy has three products, and each pairs **different "
             "axes**. Green arcs are summed-over pairs whose sizes match; red ones do not.")
+with st.container(border=True):
+    st.markdown(DOT_CLAIM)
+    code_panel(dot_claim_code())
+    st.markdown(DOT_CLAIM_ANSWER)
 pair = shape_pair_inputs("dot_nd", {
     "(4, 3, 2) and (2, 4, 5)": ("(4, 3, 2)", "(2, 4, 5)"),
     "(4, 3, 2) and (5, 2, 6)": ("(4, 3, 2)", "(5, 2, 6)"),
     "batch: (8, 3, 2) and (8, 2, 5)": ("(8, 3, 2)", "(8, 2, 5)")})
-RULES = [("tensordot", tensordot_shape, "np.tensordot(a, b, axes=1)",
-          "last axis of `a` with the **first** axis of `b`"),
-         ("dot", dot_shape, "np.dot(a, b)",
-          "last axis of `a` with the **second-to-last** axis of `b`; every other axis is kept"),
-         ("matmul", matmul_shape, "a @ b",
-          "matrix rule on the **last two axes** (`a`'s last with `b`'s second-to-last); the "
-          "axes before them are **batch axes**, broadcast like `+`")]
+RULES = {"tensordot": tensordot_shape, "dot": dot_shape, "matmul": matmul_shape}
 if pair:
     a_shape, b_shape = pair
-    for op, rule, code, words in RULES:
-        result, error = shape_or_error(rule, a_shape, b_shape)
+    for op, code, words in PRODUCT_RULES:
+        result, error = shape_or_error(RULES[op], a_shape, b_shape)
         with st.container(border=True):
             st.markdown(f"**`{code}`** pairs the {words}.")
             pairing, _ = shape_or_error(paired_axes, op, a_shape, b_shape)
@@ -111,6 +111,9 @@ if pair:
                 plotly(shape_rule_figure(a_shape, b_shape, pairing, result), key=f"dot_nd_{op}")
             if error:
                 show_error(f"{code} → ValueError: {error}")
+                said = numpy_says(op, a_shape, b_shape)
+                if said is not None:
+                    st.caption(f"NumPy's own words: `{said[1]}`")
             else:
                 st.markdown(f"`{code}.shape` → **`{format_shape(result)}`**")
 
@@ -118,14 +121,10 @@ if pair:
 st.subheader("5 · The loops inside, and why NumPy is faster")
 st.markdown("The book writes the product with plain Python loops. These are the functions "
             "this app runs (they equal `np.dot`, checked by our tests):")
-code_panel(source(naive_vector_dot, naive_matrix_vector_dot, naive_matrix_dot))
-RACES = {  # name: (naive loop, shapes for a size, smallest, largest): <= ~0.2 s per naive run
-    "vector · vector": (naive_vector_dot, lambda s: ((s,), (s,)), 1_000, 500_000),
-    "matrix · vector": (naive_matrix_vector_dot, lambda s: ((s, s), (s,)), 10, 600),
-    "matrix · matrix": (naive_matrix_dot, lambda s: ((s, s), (s, s)), 4, 80)}
+code_panel(source(*(race[0] for race in DOT_RACES.values())))
 c1, c2, c3 = st.columns(3)
-which = c1.selectbox("Race", list(RACES), index=2, key="dot_race_kind")
-naive_fn, shapes_of, low, high = RACES[which]
+which = c1.selectbox("Race", list(DOT_RACES), index=2, key="dot_race_kind")
+naive_fn, shapes_of, low, high = DOT_RACES[which]
 size = c2.slider("size", low, high, min(high, max(low, high // 3)), key=f"dot_race_size_{which}")
 repeats = c3.slider("repeats", 1, 10, 3, key="dot_race_repeats")
 x_shape, y_shape = shapes_of(size)

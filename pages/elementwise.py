@@ -2,9 +2,10 @@
 import numpy as np
 import streamlit as st
 
-from lib.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, MAX_RACE_ELEMENT_STEPS,
-                             max_repeats, naive_add, naive_add_relu, naive_relu, numpy_add_relu,
-                             race_inputs, small_integer_matrix)
+from lib.elementwise import (BOOK_ADD_INPUTS, BOOK_RACE_REPEATS, BOOK_RACE_SHAPE,
+                             BOOK_RELU_INPUT, MAX_RACE_ELEMENT_STEPS, max_repeats, naive_add,
+                             naive_add_relu, naive_relu, numpy_add_relu, race_code, race_inputs,
+                             relu_slip, small_integer_matrix)
 from lib.figures.elementwise import race_bars, value_grids
 from lib.race import race
 from lib.source import source
@@ -15,8 +16,8 @@ enter_page(__file__)        # first: routes a direct link, records the page
 page_intro("➕ Element-wise ops",
            "`relu` and `+` work on each element **on its own**: entry `[i, j]` of the result "
            "only looks at entry `[i, j]` of the inputs. Written as Python loops you can see "
-           "every step; NumPy runs the very same loops in compiled code, and a race shows "
-           "how much that matters.")
+           "every step; NumPy runs equivalent loops in compiled C, and a race shows how much "
+           "that matters.")
 
 # --------------------------------------------------------------------------- 1. code
 st.header("1. Two ways to write it")
@@ -30,19 +31,24 @@ with numpy_side:
     code_panel("""
 z = np.maximum(x, 0.)       # relu   (rows, cols)
 z = x + y                   # add    (rows, cols)
-z = np.maximum(x + y, 0.)   # both, as a Dense layer does
+z = np.maximum(x + y, 0.)   # both: the last two steps of a Dense layer
 """)
     st.markdown("Both sides return a **new** tensor and leave `x` and `y` untouched; the "
                 "loops copy `x` first, so the caller's data never changes behind its back.")
 
 # --------------------------------------------------------------------------- 2. pictures
 st.header("2. Watch it on a small matrix")
+book = st.radio("Values", ["the notebook's examples", "random"], horizontal=True,
+                key="ew_values") == "the notebook's examples"
 c1, c2, c3 = st.columns(3)
-rows = c1.slider("rows", 1, 8, 4, key="ew_rows")
-cols = c2.slider("columns", 1, 10, 6, key="ew_cols")
-seed = c3.number_input("random seed", 0, 9999, 0, key="ew_seed")
-x = small_integer_matrix(rows, cols, seed=int(seed))          # (rows, cols)
-y = small_integer_matrix(rows, cols, seed=int(seed) + 1)      # (rows, cols)
+rows = c1.slider("rows", 1, 8, 4, key="ew_rows", disabled=book)
+cols = c2.slider("columns", 1, 10, 6, key="ew_cols", disabled=book)
+seed = c3.number_input("random seed", 0, 9999, 0, key="ew_seed", disabled=book)
+if book:
+    x = np.array(BOOK_RELU_INPUT)                              # (3, 3)
+else:
+    x = small_integer_matrix(rows, cols, seed=int(seed))      # (rows, cols)
+    y = small_integer_matrix(rows, cols, seed=int(seed) + 1)  # (rows, cols)
 
 relu_x = naive_relu(x)
 st.subheader("relu: every negative entry becomes 0")
@@ -50,6 +56,21 @@ plotly(value_grids([("x", x), ("naive_relu(x)", relu_x)], symbols=["→"]), key=
 same = np.array_equal(relu_x, np.maximum(x, 0.))
 st.markdown(f"Red cells (negative) turn white (0); blue cells keep their value. "
             f"`np.array_equal(naive_relu(x), np.maximum(x, 0.))` → **{same}**")
+
+if book:
+    slip, fix = relu_slip()
+    left, right = st.columns(2)
+    with left:
+        code_panel(f"{slip.code}\n# prints:\n" + "\n".join(f"# {line}" for line in
+                                                          slip.printed.splitlines()))
+    with right:
+        code_panel(f"{fix.code}\n# prints:\n" + "\n".join(f"# {line}" for line in
+                                                         fix.printed.splitlines()))
+    st.markdown("**A slip worth seeing.** The notebook calls `naive_relu(array)` and then prints "
+                "`array`: the negatives are all still there. `naive_relu` copies its input and "
+                "*returns* the result, which that line throws away, so `array` never changes. "
+                "Print what it returns (right) to see relu's work.")
+    x, y = (np.array(v) for v in BOOK_ADD_INPUTS)             # (2, 3) and (2, 3)
 
 sum_xy = naive_add(x, y)
 st.subheader("addition: entry by entry")
@@ -79,24 +100,7 @@ if repeats > limit:
                f"too long; the race is capped at {MAX_RACE_ELEMENT_STEPS:,} element steps, so "
                f"it runs **{limit:,}** repetitions.", icon="⏱️")
     repeats = limit
-code_panel(f"""
-import time
-
-x = np.random.random({shape})   # {shape}
-y = np.random.random({shape})   # {shape}
-
-t0 = time.time()
-for _ in range({int(repeats)}):
-    z = naive_add(x, y)
-    z = naive_relu(z)
-print("naive:", time.time() - t0, "s")
-
-t0 = time.time()
-for _ in range({int(repeats)}):
-    z = x + y
-    z = np.maximum(z, 0.)
-print("NumPy:", time.time() - t0, "s")
-""")
+code_panel(race_code(shape, int(repeats)))
 
 if st.button("🏁 Run the race", key="race_run", type="primary"):
     bar = st.progress(0.0, text="naive loops: starting…")
@@ -114,15 +118,15 @@ if "race_result" in st.session_state:
     m3.metric("speed-up", f"{result.speedup:,.0f}×")
     plotly(race_bars(result), key="race_bars")
     if result.results_equal:
-        st.success(f"Same answer on both sides: `np.allclose(naive, numpy)` is True for "
-                   f"{raced_shape} × {result.repeats:,} repetitions.", icon="✅")
+        st.success(f"Same answer on both sides: `np.allclose` of the two results is True "
+                   f"({raced_shape}, {result.repeats:,} repetitions each).", icon="✅")
     else:
         st.error("The two sides disagree: that would be a bug in the loops.", icon="❌")
     st.markdown("The arithmetic is the same on both sides. The difference: every "
                 "`x[i, j] += y[i, j]` of the loops goes through the Python interpreter, one "
-                "element at a time, while NumPy hands the whole array to one compiled C loop "
-                "(using the CPU's vector instructions) that never comes back to Python "
-                "in between.")
+                "element at a time, while NumPy hands each whole-array operation (`x + y`, then "
+                "`np.maximum`) to a compiled C loop, which can use the CPU's vector "
+                "instructions and never comes back to Python in between.")
 
 st.page_link("pages/broadcasting.py", label="Next: what if the shapes differ? Broadcasting",
              icon="📡")

@@ -64,7 +64,7 @@ with after:
                    help="float32, 0.0 to 1.0")
     ui.plotly(flat_row_figure(data.train_images[index]), key="qs_after")
     st.markdown(f"The 28 rows are laid end to end: one digit becomes one row of 784 numbers, "
-                f"and all {n_train:,} become a `({n_train:,}, 784)` matrix. Dividing by 255 "
+                f"and all {n_train:,} become a `({n_train}, 784)` matrix. Dividing by 255 "
                 "turns bytes into values between 0 and 1, which the network trains better on.")
 
 st.header("4 · Fit, live")
@@ -143,13 +143,7 @@ if state.extra.get("eval") is not None and qs.model is not None:
     cols[1].metric("test_acc", f"{test_acc:.4f}")
     if last is not None:
         cols[2].metric("train accuracy (last epoch)", f"{last.train_acc:.4f}")
-        gap = last.train_acc - test_acc
-        st.markdown(f"On digits it trained on the model scores **{last.train_acc:.1%}**, on "
-                    f"{n_test:,} digits it never saw **{test_acc:.1%}**. "
-                    + ("That gap is **overfitting**: the model does a little better on what it "
-                       "has memorised than on new data, as the book notes (about 98.9% vs 97.8% "
-                       "on full MNIST)." if gap > 0 else "No gap yet: with this little training "
-                       "the model has not started to memorise its training digits."))
+        st.markdown(kq.evaluation_sentence(last.train_acc, test_acc, n_test))
 else:
     st.info("The test-set result appears when training finishes (or press Pause to evaluate "
             "the model as it is).", icon="🧪")
@@ -164,8 +158,9 @@ if naive is not None and naive.run.batches and run.batches:
                                  [b.step for b in nb], [b.loss for b in nb],
                                  nb[0].batches_per_epoch)), key="qs_vs_naive")
     st.markdown("The same 784-512-10 network on the same digits. Adam adapts the step size of "
-                "every weight; the book's naive SGD uses one fixed learning rate, so with the "
-                "book's 1e-3 it barely moves.")
+                "every weight as it goes; the naive network's SGD moves every weight by the "
+                f"same multiple of its gradient, here {naive.config.learning_rate:g}. With the "
+                "notebook's 1e-3 its loss falls far more slowly than Adam's.")
 else:
     st.info("Train both this model and the one on the naive page in this session to see their "
             "loss curves on one chart.", icon="⚖️")

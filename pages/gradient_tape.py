@@ -26,6 +26,12 @@ def book_gradient() -> float:
     return tape.book_example()
 
 
+@st.cache_data(show_spinner=SPINNER)
+def unwatched_gradient() -> str:
+    wait_for_tensorflow_prewarm()
+    return repr(tape.unwatched_example())
+
+
 @st.cache_data(show_spinner=SPINNER, max_entries=1000)
 def gradient(key: str, x: float, a: float, b: float) -> tuple[float, float]:
     wait_for_tensorflow_prewarm()
@@ -43,12 +49,19 @@ st.header("The book's example: y = 2x + 3")
 code, result = st.columns([3, 2])
 with code:
     ui.code_panel(source(tape.book_example),
-                  "`x` is a `tf.Variable`, so the tape watches it; `y` is computed under the tape.")
+                  "`x` is a constant tensor (`tf.zeros`), not a `tf.Variable`: the tape only "
+                  "records what happens to it after `tape.watch(x)`. Variables are watched "
+                  "without asking.")
 with result:
     ui.shape_badge("grad_of_y_wrt_x", f"{book_gradient():g}",
                    help="computed just now by tf.GradientTape")
     st.markdown("The line `y = 2x + 3` rises by **2** for every step of 1 in `x`, wherever you "
                 "stand: its slope is 2, and that is exactly what the tape returns.")
+with st.expander("And without `tape.watch(x)`?"):
+    ui.code_panel(source(tape.unwatched_example),
+                  f"Run just now: `tape.gradient(y, x)` returns `{unwatched_gradient()}`. The tape "
+                  "kept no record of the constant `x`, so it has no gradient to give (and no "
+                  "error either).")
 
 # ---------------------------------------------------------------- pick a function
 st.header("Your turn: a function and a point")
@@ -99,10 +112,12 @@ with right:
     with row[1]:
         ui.shape_badge("gradient of W", out["grad_W"].shape)
         ui.shape_badge("gradient of b", out["grad_b"].shape)
-    st.markdown(f"The values: `gradient of b = {out['grad_b'].round(2).tolist()}` (each of the "
-                "2 rows of `y` adds `b` once), and each row `i` of the gradient of `W` repeats "
-                f"`x[:, i].sum()`: `{out['grad_W'].round(2).tolist()}`.")
+    grad_b, grad_W = (out[k].astype(float).round(2).tolist() for k in ("grad_b", "grad_W"))
+    st.markdown("`y` is a `(2, 2)` tensor, not one number: the tape then differentiates the "
+                f"sum of its entries. So `gradient of b = {grad_b}` (each of the 2 rows of `y` "
+                "adds `b` once), and each row `i` of the gradient of `W` repeats "
+                f"`x[:, i].sum()`: `{grad_W}`.")
     st.markdown("Each gradient has the shape of its variable, so an update can subtract them "
-                "entry by entry: `w.assign(w - g * learning_rate)`. That is the whole training "
-                "step of the naive network.")
+                "entry by entry: `w.assign(w - g * learning_rate)`. That is the last line of "
+                "the naive network's training step (`update_weights_manual`).")
     ui.nav_link("pages/train_naive.py", "Train the naive network with it", "🏋️")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.chapter import HOME, PAGES
 from lib.figures.common import as_ink, digit_heatmap, label_counts_bar, upscale
+from lib.tensors import label_counts_sentence, short_repr
 from lib.ui import enter_page, code_panel, get_dataset, nav_link, page_intro, plotly, shape_badge
 
 enter_page(__file__)        # first: routes a direct link, records the page
@@ -24,7 +25,7 @@ code_panel("""
     train_labels.shape                       # the answers: one digit 0-9 per image
 """)
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns([5, 3, 5, 3, 3])
 with c1:
     shape_badge("train_images.shape", train_images.shape,
                 help="samples, rows, columns")
@@ -33,11 +34,15 @@ with c2:
 with c3:
     shape_badge("test_images.shape", test_images.shape)
 with c4:
+    shape_badge("test_labels.shape", test_labels.shape)
+with c5:
     st.metric("dtype", str(train_images.dtype), help="unsigned 8-bit integers: 0 to 255")
 st.markdown(
     f"`train_images` is a **rank-3 tensor**: axis 0 picks a digit ({len(train_images):,} of them), "
     "axis 1 a row (28), axis 2 a column (28). Every pixel is a `uint8` from 0 (paper) "
     "to 255 (ink).")
+code_panel(f"train_labels   # {short_repr(train_labels)}\n"
+           f"test_labels    # {short_repr(test_labels)}")
 
 left, right = st.columns([3, 2])
 with left:
@@ -48,9 +53,14 @@ with left:
     st.caption(f"`train_images[:{count}]` drawn with the binary colormap; under each, its index "
                "and `train_labels[i]`.")
 with right:
-    st.subheader("Labels are balanced")
-    plotly(label_counts_bar(train_labels), key="home_label_counts")
-    st.caption("`np.bincount(train_labels)`: how many of each digit the training set holds.")
+    st.subheader("How many of each digit")
+    plotly(label_counts_bar(train_labels, test_labels=test_labels), key="home_label_counts")
+    st.caption(f"`np.bincount(train_labels)` and `np.bincount(test_labels)`: how many of each "
+               f"digit each set holds. {label_counts_sentence('train_labels', train_labels)}; "
+               f"{label_counts_sentence('test_labels', test_labels)}."
+               + ("" if data.is_full else " This sample was drawn with 500 of each digit; full "
+                  "MNIST is only close to balanced (from 5,421 fives to 6,742 ones in its "
+                  "training set)."))
 
 st.subheader("One digit, up close")
 pick, picture = st.columns([1, 3])

@@ -75,7 +75,8 @@ else:
     with controls:
         code_panel(build_code(shape, dtype, int(seed)))
         attributes(x)
-        st.caption(f"{x.size:,} elements × {x.itemsize} bytes ({dtype}) = {x.nbytes:,} bytes")
+        st.caption(f"{x.size:,} elements × {x.itemsize} byte{'s' * (x.itemsize > 1)} ({dtype}) "
+                   f"= {format_bytes(x.nbytes)}")
     with picture:
         shape_badge("Resulting shape", x.shape)
         draw(x, key="builder_picture")

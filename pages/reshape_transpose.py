@@ -17,8 +17,9 @@ enter_page(__file__)        # first: routes a direct link, records the page
 
 page_intro("🔄 Reshape & transpose",
            "**Reshaping** keeps every number and their order, and only changes how they are "
-           "grouped into rows and columns. **Transposing** swaps axes: rows become columns. "
-           "The network needs both before it can read an image.")
+           "grouped into rows and columns: the network needs it before it can read an image. "
+           "**Transposing**, the special case you meet most, swaps axes: rows become columns, "
+           "so the order does change.")
 
 
 def fits(size: int, limit: int = 8) -> list[str]:
@@ -31,7 +32,7 @@ def fits(size: int, limit: int = 8) -> list[str]:
 # ---------------------------------------------------------------- 1. reshape
 st.subheader("1 · Reshape: the elements flow in row-major order")
 st.markdown("Number the elements 0, 1, 2, … along the last axis first, then the one before it "
-            "(**row-major** order, how NumPy stores them). `reshape` pours them, in that same "
+            "(**row-major** or C order, NumPy's default). `reshape` pours them, in that same "
             "order, into the new shape. One size may be `-1`: NumPy works it out.")
 pair = shape_pair_inputs("reshape", {
     "book: (3, 2) → (6, 1)": ("(3, 2)", "(6, 1)"), "book: (6, 1) → (2, 3)": ("(6, 1)", "(2, 3)"),
@@ -72,7 +73,7 @@ if pair:
             st.info(f"{size:,} elements are too many to draw one by one (the picture draws up "
                     f"to {MAX_FLOW_ELEMENTS}, rank ≤ {MAX_FLOW_RANK}); the rule is the same.")
             code_panel(f"x.reshape({format_shape(target)}).shape   # {format_shape(new)}")
-with st.expander("The book's example: (3, 2) → (6, 1) → (2, 3)"):
+with st.expander("The notebook's examples: (3, 2) → (6, 1) → (2, 3), and a transpose"):
     code_panel("""
 x = np.array([[0., 1.],
               [2., 3.],
@@ -80,6 +81,11 @@ x = np.array([[0., 1.],
 x = x.reshape((6, 1))           # (6, 1): [[0.], [1.], [2.], [3.], [4.], [5.]]
 x = x.reshape((2, 3))           # (2, 3): [[0., 1., 2.], [3., 4., 5.]]
 """, caption="Same six numbers, same order, three shapes.")
+    code_panel(f"""
+x = np.zeros((300, 20))         # (300, 20)
+x = np.transpose(x)
+x.shape                         # {format_shape(transpose_shape((300, 20)))}
+""", caption="The notebook's transpose: rows become columns.")
 
 # ----------------------------------------------------------------- 2. MNIST
 st.subheader("2 · Why the network needs it: 28×28 → 784")

@@ -26,6 +26,7 @@ data = get_dataset()
 train_images, train_labels = data.train_images, data.train_labels   # (N, 28, 28), (N,)
 N = len(train_images)
 st.session_state.setdefault("slicing_expr", EXAMPLES[0])
+st.session_state.setdefault("slicing_n", 3)           # the notebook's batch example takes n = 3
 
 page_intro("✂️ Slicing & batches",
            f"`train_images` holds **{N:,}** digits here ({data.description}). Choosing part of a "
@@ -36,7 +37,8 @@ page_intro("✂️ Slicing & batches",
 st.subheader("1 · Select part of `train_images`")
 st.markdown("Each axis gets `start:stop:step` (stop excluded, any part optional), a single "
             "number, `...` (all remaining axes) or `None` (a new axis of size 1). Negative "
-            "numbers count from the end. Try the book's examples:")
+            "numbers count from the end. The first five buttons and the last are the "
+            "notebook's examples; the others show more of the syntax:")
 example_buttons(EXAMPLES, "slicing_expr", columns=3, key_prefix="slicing_example")
 text = st.text_input("Your index (press Enter to apply)", key="slicing_expr",
                      help="Also allowed: + - * // % and the variables n and batch_size "
@@ -122,9 +124,10 @@ with n_col:
     if count > 1:
         if st.session_state.get("slicing_n", 0) > count - 1:   # fewer batches than before
             st.session_state["slicing_n"] = count - 1
-        n = st.slider("n (which batch, counted from 0)", 0, count - 1, key="slicing_n")
+        n = st.slider("n (which batch, counted from 0)", 0, count - 1, key="slicing_n",
+                      help="Starts at 3, the batch the notebook's example takes.")
     else:
-        n = 0
+        n = st.session_state["slicing_n"] = 0
         st.caption("batch_size covers the whole dataset: there is a single batch.")
 info = batch_info(N, batch_size, n)
 batch_index = parse_index("train_images[batch_size * n : batch_size * (n + 1)]",

@@ -5,23 +5,25 @@ import streamlit as st
 
 from lib import ui
 from lib.figures.training import (accuracy_figure, forward_shapes_figure, loss_figure,
-                                  prediction_bars, prediction_grid, prediction_vector_code)
-from lib.source import source
-from lib.train.config import (PRESETS, TRAIN_SETTINGS, config_from, initial_weights,
+                                  naive_code_tabs, prediction_bars, prediction_grid,
+                                  prediction_vector_code)
+from lib.train.config import (INIT_LABELS, PRESETS, TRAIN_SETTINGS, config_from, initial_weights,
                               train_size_options)
 from lib.train.engines import ENGINES
-from lib.train.trainer import diagnosis, make_run, prepare_data
+from lib.train.trainer import (diagnosis, evaluation_printout, fit_printout, make_run,
+                               prepare_data)
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state
 
 ui.page_intro(
     "🏋️ Train the naive network",
-    "The book rebuilds its first network by hand: two `NaiveDense` layers, a `BatchGenerator`, "
+    "The chapter rebuilds its first network by hand: two `NaiveDense` layers, a `BatchGenerator`, "
     "and a training step that asks `tf.GradientTape` for the gradients and nudges every weight "
-    "against them. Press **Start** and watch it learn, batch by batch: the loss falls and the "
-    "16 test digits below turn from red to green. Pause it, step through it, change the "
-    "settings and run it again.")
+    "against them. Press **Start** and watch it learn, batch by batch: the loss falls, and the "
+    "16 test digits below turn green as the network gets them right. With the notebook's "
+    "learning rate that is slow on the offline sample; the 'faster' presets show what a larger "
+    "step does. Pause it, step through it, change the settings and run it again.")
 
 data = prepare_data(ui.get_dataset())      # (n, 784) float32 in [0, 1], shared by every session
 n_train = len(data.train_images)
@@ -30,7 +32,7 @@ n_train = len(data.train_images)
 previous = ss.get(ui.NAIVE_RUN)                                  # the settings come back with the run
 values, _ = TRAIN_SETTINGS.read(ss, {"train_size": train_size_options(n_train)})
 summary = (f"⚙️ Settings: learning_rate {values['learning_rate']:g} · batch_size "
-           f"{values['batch_size']} · {values['epochs']} epochs · {values['init']} init · "
+           f"{values['batch_size']} · {values['epochs']} epochs · {INIT_LABELS[values['init']]} init · "
            f"{values['engine']} engine · {values['train_size']:,} training digits")
 values = ui.settings_expander(
     TRAIN_SETTINGS, [["preset", "learning_rate", "batch_size", "epochs"],
@@ -58,9 +60,16 @@ def draw(run) -> None:
             trainer.config.epochs, height=330)), key="naive_accuracy_chart")
     ui.training_metrics(run, latest)
     note = run.per_epoch("diagnosis", lambda: diagnosis(
-        epochs, trainer.engine.weights if trainer.engine else None, data.test_images))
+        epochs, trainer.engine.weights if trainer.engine else None, data.test_images,
+        trainer.config.learning_rate))
     if note and run.status != "diverged":
         st.info(note, icon="🩺")
+    with st.expander("📜 What the notebook's `fit` and evaluation cell print for this run"):
+        printed = fit_printout(run.batches) or "(press Start)"
+        st.code(printed, language="text", height=260 if printed.count("\n") > 12 else "content")
+        if latest is not None:
+            st.caption(f"The evaluation cell, on the model after epoch {latest.epoch}:")
+            st.code(evaluation_printout(latest), language="text")
 
     probs = latest.predictions if latest is not None else None          # (16, 10) or None
     grid, detail = st.columns([3, 2])
@@ -79,7 +88,7 @@ def draw(run) -> None:
         label = int(labels[pick])
         if probs is None:
             st.markdown(f"Digit #{pick + 1} is a **{label}**. Its prediction vector appears once "
-                        "the network has seen it: press **Start** or **Step one batch**.")
+                        "the model exists: press **Start** or **Step one batch**.")
         else:
             ui.plotly(run.per_epoch("bars", lambda: prediction_bars(probs[pick], label, height=260),
                                     pick), key="naive_pred_bars")
@@ -92,27 +101,11 @@ ui.live_panel(state.run, "naive", draw)
 # ---------------------------------------------------------------- the book's code
 st.header("The code that runs")
 st.caption("Read from the source files of this app: what you see is exactly what trains above.")
-engine = ENGINES[state.config.engine]
-CODE_TABS = {   # tab: (what it shows, caption)
-    "NaiveDense": (["lib.train.naive:NaiveDense"], "`keras.Variable` holds the weights; the "
-                   "layer is a matmul, a broadcast add and an activation."),
-    "NaiveSequential": (["lib.train.naive:NaiveSequential", "lib.train.naive:build_model"],
-                        "The model is its layers called in order; its weights are theirs, "
-                        "concatenated."),
-    "BatchGenerator": (["lib.train.naive:BatchGenerator"], "Our `fit` passes the chosen "
-                       "`batch_size` on (the listing in our notes forgot to)."),
-    "one_training_step": (["lib.train.naive:one_training_step"], "Every operation inside the "
-                          "`with` block is recorded, so the tape can differentiate the loss."),
-    "update_weights": (["lib.train.naive:update_weights", "lib.train.naive:make_optimizer_update"],
-                       "Two ways to do the same SGD step: by hand, or with `optimizers.SGD`."),
-    f"engine: {engine.name}": (engine.shown, f"Engine **{engine.label}**: {engine.blurb}."),
-    "the training loop": (["lib.train.trainer:Trainer.events"], "The book's `fit()` loop with "
-                          "a `yield` after every batch: the page pulls batches from it, so "
-                          "pausing is exact."),
-}
-for tab, (shown, caption) in zip(st.tabs(list(CODE_TABS)), CODE_TABS.values()):
+tabs = naive_code_tabs(ENGINES[state.config.engine], state.config.learning_rate,
+                       state.config.update_rule)
+for tab, (code, caption) in zip(st.tabs(list(tabs)), tabs.values()):
     with tab:
-        ui.code_panel(source(*shown), caption)
+        ui.code_panel(code, caption)
 
 # ---------------------------------------------------------------- forward pass as shapes
 st.header("The forward pass, as shapes")
@@ -130,10 +123,15 @@ with links[1]:
 
 # ---------------------------------------------------------------- look inside (shared with the quick start)
 st.header("Look inside")
-start = initial_weights(state.config.seed, state.config.init)      # [W1, b1, W2, b2] before step 1
+
+def start() -> list:          # [W1, b1, W2, b2] before step 1 (drawn by Keras: only once it runs)
+    return initial_weights(state.config.seed, state.config.init)
+
+
 ui.look_inside(state.run, "naive", lambda: trainer.engine.weights()[0] if trainer.engine else None,
                ui.get_dataset().test_images, data.test_labels,
-               trainer.engine.predict if trainer.engine else None, W1_start=start[0])
+               trainer.engine.predict if trainer.engine else None,
+               W1_start=start()[0] if state.run.status != "idle" else None)
 with st.expander("🧪 The numpy engine's gradients against GradientTape's"):
-    ui.numpy_engine_panel(lambda: trainer.engine.weights() if trainer.engine else start,
+    ui.numpy_engine_panel(lambda: trainer.engine.weights() if trainer.engine else start(),
                           data.train_images, data.train_labels, "naive_numpy")

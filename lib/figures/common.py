@@ -68,16 +68,26 @@ def values_grid(values: np.ndarray, title: str = "", colorscale: str = "Blues",
     return fig
 
 
-def label_counts_bar(labels: np.ndarray, title: str = "") -> go.Figure:
-    """How many digits of each class: a bar per label 0-9."""
-    counts = np.bincount(np.asarray(labels), minlength=10)
-    fig = go.Figure(go.Bar(x=list(range(10)), y=counts, text=counts, textposition="outside",
-                           marker_color="#2563eb",
-                           hovertemplate="label %{x}: %{y} digits<extra></extra>"))
+def label_counts_bar(labels: np.ndarray, title: str = "", test_labels: np.ndarray | None = None
+                     ) -> go.Figure:
+    """How many digits of each class: a bar per label 0-9 (and, beside it, the test set's)."""
+    series = [("train_labels", labels, "#2563eb")]
+    if test_labels is not None:
+        series.append(("test_labels", test_labels, "#f59e0b"))
+    bars, top = [], 1
+    for name, values, color in series:
+        counts = np.bincount(np.asarray(values), minlength=10)
+        top = max(top, int(counts.max()) if counts.size else 1)
+        bars.append(go.Bar(x=list(range(10)), y=counts, text=counts, textposition="outside",
+                           marker_color=color, name=name,
+                           hovertemplate=f"{name}: %{{y}} digits labelled %{{x}}<extra></extra>"))
+    fig = go.Figure(bars)
     fig.update_xaxes(dtick=1, title="label")
-    fig.update_yaxes(title="count", range=[0, counts.max() * 1.18 if counts.size else 1])
+    fig.update_yaxes(title="count", range=[0, top * 1.18])
     fig.update_layout(title=title or None, font=FONT, height=320, plot_bgcolor="white",
-                      margin=dict(l=10, r=10, t=40 if title else 10, b=10))
+                      barmode="group", showlegend=len(bars) > 1,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+                      margin=dict(l=10, r=10, t=40 if title or len(bars) > 1 else 10, b=10))
     return fig
 
 

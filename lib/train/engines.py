@@ -69,16 +69,18 @@ class EngineSpec:
 
 
 ENGINES: dict[str, EngineSpec] = {spec.name: spec for spec in (
-    EngineSpec("eager", "eager (the book's code as written)", _eager,
+    EngineSpec("eager", "eager (the notebook's code as written)", _eager,
                "one_training_step runs op by op in Python, exactly as printed",
-               ("lib.train.naive:TapeEngine", "lib.train.naive:build_eager_engine")),
+               ("lib.train.naive:TapeEngine", "lib.train.naive:notebook_cells",
+                "lib.train.naive:build_eager_engine")),
     EngineSpec("compiled", "compiled (same step in tf.function)", _compiled,
                "the same one_training_step traced once into a TensorFlow graph; each batch is "
                "one call",
-               ("lib.train.naive:TapeEngine", "lib.train.naive:build_compiled_engine")),
+               ("lib.train.naive:TapeEngine", "lib.train.naive:notebook_cells",
+                "lib.train.naive:build_compiled_engine")),
     EngineSpec("numpy", "numpy (forward and backward by hand)", _numpy,
-               "no autodiff: the chain rule written out in NumPy; same gradients as the tape, "
-               "fastest on a CPU",
+               "no autodiff: the chain rule written out in NumPy, from the same starting "
+               "weights; the same gradients as the tape, and about as fast as compiled on a CPU",
                ("lib.train.numpy_engine:forward", "lib.train.numpy_engine:log_softmax",
                 "lib.train.numpy_engine:loss_and_gradients", "lib.train.numpy_engine:sgd_update"),
                needs_tensorflow=False),

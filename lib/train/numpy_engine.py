@@ -1,4 +1,4 @@
-"""The book's 784-512-10 network trained with plain NumPy: forward AND backward by hand.
+"""The notebook's 784-512-10 network trained with plain NumPy: forward AND backward by hand.
 
 No autodiff. Every gradient below is the chain rule written out, the very numbers
 `tf.GradientTape` computes for `NaiveSequential` (checked by `tape_gradient_check`).
@@ -52,7 +52,7 @@ def loss_and_gradients(W1, b1, W2, b2, images, labels):
 
 
 def sgd_update(weights, gradients, learning_rate):
-    """w <- w - learning_rate * g, in place (the book's update_weights)."""
+    """w <- w - learning_rate * g, in place (the notebook's update_weights_manual)."""
     for w, g in zip(weights, gradients):
         w -= learning_rate * g
 

@@ -93,3 +93,9 @@ def test_quiz_new_question_clears_the_answer():
     at.button(key="quiz_new").click().run()
     assert not at.exception
     assert at.text_input(key="quiz_answer").value == ""
+
+
+def test_the_intro_says_fewer_axes_not_smaller():
+    at = broadcasting_page()
+    intro = at.markdown[0].value
+    assert "**fewer axes**" in intro and "smaller" not in intro

@@ -93,3 +93,45 @@ def test_race_reuses_lib_race(at):
     at.button(key="dot_race").click().run()
     assert not at.exception
     assert metric(at, "NumPy is faster by") is not None
+
+
+@pytest.mark.parametrize("preset, words", [
+    (0, "the only axis of `y` (size 10)"),
+    (2, "the second-to-last axis of `y` (axis 0, its rows, size 10)"),
+    (3, "10 ≠ 64, so NumPy refuses")])
+def test_the_pairing_sentence_matches_the_typed_shapes(at, preset, words):
+    at.button(key=f"dot_rule_preset_{preset}").click().run()
+    assert any(words in m.value for m in at.markdown)
+
+
+def test_a_typed_rank_3_y_is_paired_on_its_second_to_last_axis(at):
+    at.text_input(key="dot_rule_a").set_value("(4, 3, 2)")
+    at.text_input(key="dot_rule_b").set_value("(5, 2, 6)").run()
+    assert metric(at, "np.dot(x, y).shape") == "(4, 3, 5, 6)"
+    sentence = next(m.value for m in at.markdown if m.value.startswith("`np.dot(x, y)` pairs"))
+    assert "second-to-last axis of `y` (axis 1, size 2)" in sentence
+    assert sentence.endswith("`(4, 3, 5, 6)`.")
+    assert "first axis" not in sentence
+
+
+def test_the_claimed_shape_is_checked_against_numpy(at):
+    claim = next(c.value for c in at.code if c.value.startswith("a = np.zeros((4, 3, 2))"))
+    with pytest.raises(ValueError) as dot_error:
+        np.dot(np.zeros((4, 3, 2)), np.zeros((2, 4, 5)))
+    said = " ".join(line[2:].strip() for line in claim.splitlines() if line.startswith("#"))
+    assert f"ValueError: {dot_error.value}" in said
+    assert "np.tensordot(a, b, axes=1).shape\n# (4, 3, 4, 5)" in claim
+    assert any("NumPy's own words" in c.value for c in at.caption)
+
+
+def test_order_note_says_when_the_products_happen_to_be_equal(at):
+    for key in ("dot_n", "dot_k", "dot_m"):
+        at.slider(key=key).set_value(1)
+    at.run()
+    assert any("happen to be **equal**" in c.value for c in at.caption)
+    at.slider(key="dot_n").set_value(2)
+    at.slider(key="dot_k").set_value(2)
+    at.slider(key="dot_m").set_value(2).run()
+    A, B = random_matrix((2, 2), 0), random_matrix((2, 2), 1)
+    expected = "happen to be **equal**" if np.array_equal(A @ B, B @ A) else "different numbers"
+    assert any(expected in c.value for c in at.caption)

@@ -68,7 +68,10 @@ def test_one_epoch_then_predictions_evaluate_and_confusion(at):
     test_acc = float(metric(at, "test_acc"))
     assert 0.8 <= test_acc <= 1.0
     assert float(metric(at, "test_loss")) < 1.0
-    assert any("never saw" in m.value for m in at.markdown)
+    sentence = next(m.value for m in at.markdown if "never saw" in m.value)
+    assert ("98.9% on the training set" in sentence and "97.9% on the test set" in sentence) \
+        or "No gap here" in sentence
+    assert "97.8" not in sentence and "running accuracy" in sentence
 
     # confusion matrix after the epoch (look inside: closed and lazy until opened)
     at.session_state["qs_inside"] = True
@@ -107,6 +110,7 @@ def test_side_by_side_appears_when_the_naive_run_has_batches(at):
     specs = plotly_specs(at)
     names = [t.get("name", "") for s in specs for t in s["data"]]
     assert any(n.startswith("naive, SGD") for n in names)
+    assert any("same multiple of its gradient, here 0.001" in m.value for m in at.markdown)
 
 
 def test_look_inside_on_the_naive_page_with_the_numpy_engine():

@@ -18,6 +18,27 @@ def test_home_shows_mnist_as_a_tensor():
     assert bars["data"][0]["y"] == [400] * 10
 
 
+def test_home_shows_the_test_labels_beside_the_train_labels():
+    import numpy as np
+    from lib.data import load_mnist
+    data = load_mnist()
+    at = home()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["test_labels.shape"] == "(1000,)"
+    labels_code = next(c.value for c in at.code if c.value.startswith("train_labels"))
+    with np.printoptions(threshold=6, edgeitems=3):       # NumPy's own summary of each array
+        assert f"train_labels   # {data.train_labels!r}" in labels_code
+        assert f"test_labels    # {data.test_labels!r}" in labels_code
+    assert "..., " in labels_code.splitlines()[1]
+    bars = plotly_specs(at)[0]
+    assert [t["name"] for t in bars["data"]] == ["train_labels", "test_labels"]
+    assert bars["data"][1]["y"] == np.bincount(data.test_labels).tolist() == [100] * 10
+    caption = " ".join(c.value for c in at.caption)
+    assert "every digit exactly 400 times" in caption and "exactly 100 times" in caption
+    assert "5,421 fives to 6,742 ones" in caption
+    assert not any("balanced" == h.value.split()[-1] for h in at.subheader)
+
+
 def test_choosing_a_digit_updates_the_picture():
     at = home()
     at.number_input[0].set_value(7).run()

@@ -16,6 +16,9 @@ def test_examples_and_train_images():
     at = rank_page()
     assert metric(at, "x.ndim")[:4] == ["0", "1", "2", "3"]
     assert metric(at, "x.shape")[:4] == ["()", "(5,)", "(3, 5)", "(3, 3, 5)"]
+    codes = [c.value for c in at.code]
+    assert "x = np.array(12)" in codes and "x = np.array([12, 3, 6, 14, 7])" in codes
+    assert any(c.startswith("x = np.array([[5, 78, 2, 34, 0],") for c in codes)
     assert any("train_images.shape   # (4000, 28, 28)" in c.value for c in at.code)
 
 

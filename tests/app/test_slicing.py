@@ -116,3 +116,9 @@ def test_the_index_can_use_the_batch_variables(at):
 def test_full_mnist_worked_example_is_shown(at):
     text = " ".join(m.value for m in at.info)
     assert "**469**" in text and "**96**" in text and "469/469" in text
+
+
+def test_the_batch_slider_starts_at_the_notebooks_n_3(at):
+    assert at.slider(key="slicing_n").value == 3
+    batch = next(c.value for c in at.code if c.value.startswith("batch = "))
+    assert "n = 3  ->  train_images[384:512]" in batch

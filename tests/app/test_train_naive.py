@@ -158,3 +158,49 @@ def test_picking_a_digit_shows_its_prediction_vector(at):
     probs = run_of(at).epochs[0].predictions[3]
     assert bars["data"][0]["y"] == pytest.approx(probs.tolist(), rel=1e-6)
     assert any("predictions[3]" in c.value and "argmax" in c.value for c in at.code)
+
+
+def test_the_code_tabs_show_the_notebooks_cells_as_they_run(at):
+    code = "\n".join(c.value for c in at.code)
+    for piece in ('initializer="uniform"', 'initializer="zeros"',
+                  "def update_weights_manual(gradients, weights):",
+                  "def update_weights(gradients, weights):",
+                  "optimizer.apply_gradients(zip(gradients, weights))",
+                  "def one_training_step(model, images_batch, labels_batch):",
+                  "update_weights_manual(gradients, model.weights)",
+                  "def fit(model, images, labels, epochs, batch_size=128):",
+                  'print(f"loss at batch {batch_counter}: {loss:.2f}")',
+                  "# our fix: the notebook leaves batch_size out here",
+                  "batch_generator = BatchGenerator(images, labels, batch_size)\n",
+                  "predicted_labels = ops.argmax(predictions, axis=1)",
+                  "learning_rate = 0.001   # this run's value",
+                  "optimizer = optimizers.SGD(learning_rate=0.001)"):
+        assert piece in code, piece
+    assert "uniform in [0, 0.1)" not in code
+    captions = " ".join(c.value for c in at.caption)
+    assert "RandomUniform(-0.05, 0.05)" in captions and "leaves out `batch_size`" in captions
+
+
+def test_the_update_cell_shows_the_runs_learning_rate(at):
+    at.selectbox(key="naive_preset").set_value("faster: lr 0.1").run()
+    code = "\n".join(c.value for c in at.code)
+    assert "learning_rate = 0.1   # this run's value" in code
+    assert "optimizers.SGD(learning_rate=0.1)" in code
+
+
+def test_the_notebooks_printout_follows_the_run(at):
+    click(at, "naive_step")
+    printed = next(c.value for c in at.code if c.value.startswith("Epoch 0"))
+    first = run_of(at).batches[0].loss
+    assert printed == f"Epoch 0\nloss at batch 0: {first:.2f}"
+    assert abs(first - 2.3026) < 0.05                           # the notebook's start: ln 10
+    latest = run_of(at).latest_epoch
+    assert any(c.value == f"accuracy: {latest.test_acc:.2f}" for c in at.code)
+
+
+def test_the_initial_weights_choice_names_the_notebooks_start(at):
+    radio = at.radio(key="naive_init")
+    assert radio.value == "uniform"
+    assert list(radio.options) == ["uniform ±0.05 (notebook)", "[0, 0.1) (older edition)",
+                                   "Glorot"]
+    assert "RandomUniform(-0.05, 0.05)" in radio.help and "3.6 to 9.9" in radio.help

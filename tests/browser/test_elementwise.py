@@ -11,7 +11,8 @@ def test_elementwise_page_and_race(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 3600})
     open_app_page(page, app_url, "elementwise")
     wait_charts(page, 2)
-    expect_metric(page, "Result shape", "(4, 6)")
+    expect_metric(page, "Result shape", "(2, 3)")              # the notebook's naive_add example
+    expect(page.get_by_text("A slip worth seeing")).to_have_count(1)
     page.locator(".js-plotly-plot").first.locator(".hm, .heatmaplayer").first.wait_for(
         state="attached")
     screenshot(page, "elementwise")

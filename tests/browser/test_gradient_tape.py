@@ -7,6 +7,7 @@ def test_gradient_tape_page(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 2600})
     open_app_page(page, app_url, "gradient_tape")
     expect_metric(page, "grad_of_y_wrt_x", "2")
+    page.get_by_text("tape.watch(x)").first.wait_for(state="visible")   # the notebook's cell
     wait_charts(page, 1)
     screenshot(page, "gradient_tape")
 

@@ -77,15 +77,18 @@ def test_example_button_and_batch_slider(page, app_url):
     page.get_by_role("button", name="train_images[:, 14:, 14:]").click()
     expect_metric(page, "selection.shape", "(4000, 14, 14)")
     wait_idle(page)
-    slider = page.get_by_role("slider").nth(1)                # n
+    slider = page.get_by_role("slider").nth(1)                # n: starts at the notebook's 3
+    expect(page.locator('[data-testid="stSliderThumbValue"]').nth(1)).to_have_text("3")
+    wait_charts(page, CHARTS)
+    expect(page.locator(".js-plotly-plot").nth(2)).to_contain_text("batch n=3")
     slider.focus()
-    for step in range(1, 4):
+    for step in range(4, 6):
         slider.press("ArrowRight")
         expect(page.locator('[data-testid="stSliderThumbValue"]').nth(1)).to_have_text(str(step))
         wait_idle(page)
     assert_no_exception(page)
     expect(page.locator('[data-testid="stSliderThumbValue"]').nth(0)).to_have_text("128")
     wait_charts(page, CHARTS)
-    expect(page.locator(".js-plotly-plot").nth(2)).to_contain_text("batch n=3")
+    expect(page.locator(".js-plotly-plot").nth(2)).to_contain_text("batch n=5")
     expect_metric(page, "batch.shape", "(128, 28, 28)")
     screenshot(page, "slicing_batches")

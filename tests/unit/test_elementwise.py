@@ -130,3 +130,51 @@ def test_broadcast_view_code_names_the_zero_strides():
     code = broadcast_view_code((32, 10), (10,))
     assert "np.broadcast_to(y, (32, 10))" in code and "(0, 8)" in code and "x_view" not in code
     assert "x_view.strides  # (8, 0)" in broadcast_view_code((3, 1), (1, 4))
+
+
+# ---------------------------------------------------------------- the notebook's examples
+
+def test_the_notebooks_relu_and_add_examples_against_numpy():
+    from lib.elementwise import BOOK_ADD_INPUTS, BOOK_RELU_INPUT, book_add, relu_slip
+    assert BOOK_RELU_INPUT == [[1, 2, -3], [2, -1, 3], [0, -32, -1]]
+    assert BOOK_ADD_INPUTS == ([[1, 2, 3], [4, 5, 6]], [[10, 20, 30], [40, 50, 60]])
+    slip, fix = relu_slip()
+    array = np.array(BOOK_RELU_INPUT)
+    np.testing.assert_array_equal(slip.value, array)                 # printing `array`: unchanged
+    assert slip.printed == str(array) and "-32" in slip.printed
+    np.testing.assert_array_equal(fix.value, np.maximum(array, 0))
+    assert fix.printed == str(np.maximum(array, 0)) == "[[1 2 0]\n [2 0 3]\n [0 0 0]]"
+    added = book_add()
+    np.testing.assert_array_equal(added.value, np.array([[11, 22, 33], [44, 55, 66]]))
+    assert added.printed == str(np.add(*BOOK_ADD_INPUTS))
+
+
+def test_the_slip_cells_print_what_the_page_says(capsys):
+    """Run the shown lines themselves (our own text, with naive_relu/naive_add in scope)."""
+    from lib.elementwise import book_add, relu_slip
+    for cell in (*relu_slip(), book_add()):
+        namespace = {"np": np, "naive_relu": naive_relu, "naive_add": naive_add}
+        if cell.code.startswith("print(naive_relu"):
+            namespace["array"] = np.array([[1, 2, -3], [2, -1, 3], [0, -32, -1]])
+        exec(cell.code, namespace)
+        assert capsys.readouterr().out.strip() == cell.printed
+
+
+def test_the_race_code_makes_the_race_inputs():
+    from lib.elementwise import race_code
+    code = race_code(BOOK_RACE_SHAPE, BOOK_RACE_REPEATS)
+    setup = code.split("t0 = time.time()")[0]
+    namespace = {"np": np}
+    exec(setup, namespace)
+    x, y = race_inputs(BOOK_RACE_SHAPE)
+    np.testing.assert_array_equal(namespace["x"], x)
+    np.testing.assert_array_equal(namespace["y"], y)
+    assert 0 <= x.min() and x.max() < 1
+    assert f"range({BOOK_RACE_REPEATS})" in code
+
+
+def test_the_race_cap_is_the_books_race_exactly():
+    """At the slowest speed measured on a 2-core machine (0.86 M element steps/s) the capped
+    race takes ~2.3 s."""
+    assert MAX_RACE_ELEMENT_STEPS == BOOK_RACE_SHAPE[0] * BOOK_RACE_SHAPE[1] * BOOK_RACE_REPEATS
+    assert MAX_RACE_ELEMENT_STEPS / 0.86e6 < 2.5

@@ -12,8 +12,25 @@ from hypothesis import given, settings, strategies as st
 from lib import tape
 
 
-def test_the_books_example_gives_2():
+def test_the_books_example_gives_2_from_a_watched_constant():
+    import inspect
     assert tape.book_example() == 2.0
+    code = inspect.getsource(tape.book_example)
+    assert "x = tf.zeros(shape=())" in code and "tape.watch(x)" in code
+    assert "tf.Variable" not in code
+
+
+def test_without_watch_the_tape_has_no_gradient():
+    assert tape.unwatched_example() is None
+
+
+def test_the_tensor_example_is_seeded_without_the_process_wide_seed():
+    import inspect
+    a, b = tape.tensor_example(3), tape.tensor_example(3)
+    np.testing.assert_array_equal(a["W"], b["W"])
+    np.testing.assert_array_equal(a["x"], b["x"])
+    assert not np.array_equal(a["W"], tape.tensor_example(4)["W"])
+    assert "set_seed" not in inspect.getsource(tape)
 
 
 def test_tensor_example_gradients_have_the_variables_shapes():

@@ -43,8 +43,47 @@ def test_every_cell_gets_its_own_place(shape):
     assert len(fig.data[0].i) == 12 * int(np.prod(shape))     # 12 triangles per cube
 
 
-def test_real_world_memory():
+def test_real_world_tensors_are_the_chapters_and_their_memory():
+    shapes = {t.kind: t.shape for t in REAL_WORLD}
+    assert shapes == {"Vector data": (100_000, 3), "Timeseries": (250, 390, 3),
+                      "Greyscale images": (128, 256, 256, 1),
+                      "Colour images": (128, 256, 256, 3), "Video": (4, 240, 144, 256, 3)}
     video = next(t for t in REAL_WORLD if t.kind == "Video")
-    assert video.shape == (1000, 30, 64, 64, 3)
-    assert video.float32_bytes == 1000 * 30 * 64 * 64 * 3 * 4
-    assert format_bytes(video.float32_bytes) == "1.47 GB"
+    assert video.float32_bytes == np.zeros(video.shape, np.float32).nbytes == 424_673_280
+    assert format_bytes(video.float32_bytes) == "425 MB"
+    assert "106,168,320 numbers" in video.example and f"{np.prod(video.shape):,}" == "106,168,320"
+    assert "425 MB" in video.example and f"{video.float32_bytes / 2**20:.0f} MiB" == "405 MiB"
+
+
+def test_the_examples_are_the_notebooks_literals_as_numpy_makes_them():
+    """Each example's code run with NumPy gives the array drawn beside it, and it is the
+    notebook's: 12; [12, 3, 6, 14, 7]; the 3x5 matrix; that matrix stacked three times."""
+    matrix = [[5, 78, 2, 34, 0], [6, 79, 3, 35, 1], [7, 80, 4, 36, 2]]
+    expected = [np.array(12), np.array([12, 3, 6, 14, 7]), np.array(matrix),
+                np.array([matrix, matrix, matrix])]
+    for example, want in zip(examples(), expected, strict=True):
+        namespace = {"np": np}
+        exec(example.code, namespace)              # our own code text, not user input
+        np.testing.assert_array_equal(namespace["x"], want)
+        np.testing.assert_array_equal(example.array, want)
+        assert example.array.dtype == want.dtype and example.array.ndim == want.ndim
+
+
+@pytest.mark.parametrize("counts, words", [
+    ([400] * 10, "holds every digit exactly 400 times"),
+    ([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+     "from 5,421 fives to 6,742 ones"),
+    ([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009], "from 892 fives to 1,135 ones")])
+def test_label_counts_sentence_says_what_bincount_shows(counts, words):
+    from lib.tensors import label_counts_sentence
+    labels = np.repeat(np.arange(10), counts)
+    assert words in label_counts_sentence("train_labels", labels)
+    assert ("not exactly" in label_counts_sentence("y", labels)) == (len(set(counts)) > 1)
+
+
+@pytest.mark.parametrize("n", [1, 6, 7, 1000, 60000])
+def test_short_repr_is_numpys_own_summary(n):
+    from lib.tensors import short_repr
+    labels = (np.arange(n) * 7 % 10).astype(np.uint8)
+    with np.printoptions(threshold=6, edgeitems=3):
+        assert short_repr(labels) == repr(labels)

@@ -120,3 +120,13 @@ def test_importing_the_page_modules_does_not_import_tensorflow():
             "lib.train.numpy_engine; print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_evaluation_sentence_quotes_the_books_figures_and_says_which_way_the_gap_goes():
+    from lib.train.quickstart import evaluation_sentence
+    gap = evaluation_sentence(0.95, 0.93, 1000)
+    assert "**95.0%**" in gap and "**93.0%**" in gap and "overfitting" in gap
+    assert "98.9% on the training set and 97.9% on the test set" in gap
+    assert "0.9897 and 0.9790" in gap and "97.8" not in gap
+    none = evaluation_sentence(0.90, 0.95, 1000)
+    assert "No gap here" in none and "overfitting" not in none
