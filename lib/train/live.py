@@ -326,7 +326,7 @@ class LiveRun:
         recent = self.batches[-last:]
         if not recent:
             return None
-        return float(np.mean([b.samples_per_s for b in recent]))
+        return sum(b.samples_per_s for b in recent) / len(recent)
 
     def throughput(self) -> float | None:
         """Samples per second of wall time over the last few seconds of running, drawing

@@ -122,7 +122,8 @@ class Trainer:
         return ENGINES[config.engine].build(config, initial_weights(config.seed, config.init))
 
     def evaluate(self, epoch: int, losses: list[float] | None, seconds: float) -> EpochEvent:
-        """Accuracy on the test set and on (up to 10,000) training images, + the 16 digits."""
+        """Accuracy on the test set and on the first TRAIN_ACC_SUBSET training images, and the
+        16 fixed test digits' predictions."""
         data, engine = self.data, self.engine
         test_probs = predict_in_chunks(engine, data.test_images)                 # (m, 10)
         k = min(self.train_size, TRAIN_ACC_SUBSET)

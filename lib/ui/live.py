@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from lib.train.config import TRAIN_ACC_SUBSET
 from lib.train.live import SHARED, LiveRun, burst_seconds
 from lib.ui.nav import came_back
 
@@ -166,7 +167,8 @@ def training_metrics(run, latest) -> None:
     metrics[1].metric("test accuracy", f"{100 * latest.test_acc:.1f}%" if latest else "–",
                       help="after the last finished epoch, on digits the network never trains on")
     metrics[2].metric("train accuracy", f"{100 * latest.train_acc:.1f}%" if latest else "–",
-                      help="on (at most 10,000 of) the digits it trains on")
+                      help=f"on the first {TRAIN_ACC_SUBSET:,} digits it trains on, after the "
+                           "last finished epoch")
     speed = run.samples_per_s()
     metrics[3].metric("samples / second", f"{speed:,.0f}" if speed else "–",
                       help="while a batch trains; the status line above gives what this run "
