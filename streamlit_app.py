@@ -27,8 +27,11 @@ def start_server_housekeeping() -> threading.Thread:
     import pandas  # noqa: F401
     import PIL.Image  # noqa: F401
 
+    from lib.train.live import SHARED
+
     thread = threading.Thread(target=warm_training_stack, name=WARMUP_THREAD, daemon=True)
     thread.start()
+    JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
     JANITOR.start()
     return thread
 

@@ -17,7 +17,9 @@ Why this exists (measured on a 2-core machine, see bench/classroom.py):
 - With no collection after every run, cyclic garbage (a Keras model, a session Streamlit
   dropped) waits for Python's own generational trigger. `Janitor` makes sure it goes: a
   daemon thread runs a full collection every `every_s` seconds and hands freed heap pages
-  back to the operating system, so memory returns after the class has left.
+  back to the operating system, so memory returns after the class has left. It skips its
+  turn while runs are training (`is_busy`): with 30 students' sessions alive one collection
+  held the interpreter lock for ~0.5 s (py-spy), a stall every page would feel.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 WARMUP_THREAD = "prewarm-tensorflow"     # lib.train.trainer waits for a thread of this name
 
@@ -75,9 +78,11 @@ class Janitor:
     """A daemon thread: a full collection every `every_s` seconds (sooner after `soon()`),
     then the C heap trimmed, so memory goes back when sessions are dropped."""
 
-    def __init__(self, every_s: float = 30.0):
+    def __init__(self, every_s: float = 30.0, is_busy: Callable[[], bool] | None = None):
         self.every_s = every_s
+        self.is_busy = is_busy            # e.g. "does any training run pull right now?"
         self.collections = 0
+        self.skipped = 0
         self.last_seconds = 0.0
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -107,6 +112,9 @@ class Janitor:
             if self._wake.wait(self.every_s):
                 self._wake.clear()
                 time.sleep(1.0)           # let a burst of releases finish first
+            if self.is_busy is not None and self.is_busy():
+                self.skipped += 1         # Python's own collector still runs meanwhile
+                continue
             self.collect()
 
 

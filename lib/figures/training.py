@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 
-from lib.figures.common import BINARY, FONT
+from lib.figures.common import BINARY, FONT, fast_figure
 
 GREEN, RED, BLUE, GREY = "#16a34a", "#dc2626", "#2563eb", "#94a3b8"
 MAX_RAW_POINTS = 2000     # more batch losses than this are thinned before drawing
@@ -26,7 +26,9 @@ def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
 
 
 def _plot_layout(title: str, height: int, **extra) -> dict:
-    """House layout as a plain dict (one validation pass: figures redraw several times a second)."""
+    """House layout as a plain dict. The live figures are built from plain dicts with
+    common.fast_figure (no validation pass): they are rebuilt on every tick or epoch, for
+    every student of a class; the unit tests validate what they build."""
     axis = dict(gridcolor="#e5e7eb", zeroline=False)
     layout = dict(title=dict(text=title, x=0, xanchor="left") if title else None,
                   font=FONT, height=height, plot_bgcolor="white",
@@ -56,27 +58,26 @@ def loss_figure(steps, losses, batches_per_epoch: int, total_epochs: int,
     if len(losses):
         stride = -(-len(losses) // MAX_RAW_POINTS)          # ceil: at most MAX_RAW_POINTS drawn
         x, smoothed = x.astype(np.float32), smooth(losses).astype(np.float32)
-        traces.append(go.Scatter(x=x[::stride], y=losses[::stride].astype(np.float32),
-                                   mode="lines", name="per batch",
-                                   line=dict(color=GREY, width=1),
-                                   hovertemplate="epoch %{x:.2f}: loss %{y:.4f}<extra></extra>"))
-        traces.append(go.Scatter(x=x[::stride], y=smoothed[::stride], mode="lines",
-                                   name="smoothed", line=dict(color=BLUE, width=3),
-                                   hovertemplate="epoch %{x:.2f}: smoothed %{y:.4f}<extra></extra>"))
+        traces.append(dict(type="scatter", x=x[::stride], y=losses[::stride].astype(np.float32),
+                           mode="lines", name="per batch", line=dict(color=GREY, width=1),
+                           hovertemplate="epoch %{x:.2f}: loss %{y:.4f}<extra></extra>"))
+        traces.append(dict(type="scatter", x=x[::stride], y=smoothed[::stride], mode="lines",
+                           name="smoothed", line=dict(color=BLUE, width=3),
+                           hovertemplate="epoch %{x:.2f}: smoothed %{y:.4f}<extra></extra>"))
     if len(epoch_losses):
-        traces.append(go.Scatter(x=list(epoch_numbers), y=list(epoch_losses), mode="lines+markers",
-                                 name="epoch mean", line=dict(color="#f59e0b", width=2, dash="dot"),
-                                 marker=dict(size=10),
-                                 hovertemplate="epoch %{x}: mean loss %{y:.4f}<extra></extra>"))
+        traces.append(dict(type="scatter", x=list(epoch_numbers), y=list(epoch_losses),
+                           mode="lines+markers", name="epoch mean",
+                           line=dict(color="#f59e0b", width=2, dash="dot"), marker=dict(size=10),
+                           hovertemplate="epoch %{x}: mean loss %{y:.4f}<extra></extra>"))
     if other is not None:
         label, o_steps, o_losses, o_bpe = other
         o_losses = np.asarray(o_losses, dtype=float)
         if len(o_losses):
-            traces.append(go.Scatter(x=np.asarray(o_steps, dtype=float) / max(o_bpe, 1),
-                                       y=smooth(o_losses), mode="lines", name=label,
-                                       line=dict(color="#9333ea", width=3)))
+            traces.append(dict(type="scatter", x=np.asarray(o_steps, dtype=float) / max(o_bpe, 1),
+                               y=smooth(o_losses), mode="lines", name=label,
+                               line=dict(color="#9333ea", width=3)))
     log_y = bool(len(losses)) and float(np.nanmax(losses)) > 10
-    return go.Figure(traces, _plot_layout(
+    return fast_figure(traces, _plot_layout(
         "Loss", height, xaxis=dict(title="epoch", range=[0, max(total_epochs, 1)]),
         yaxis=dict(title="loss (log scale)" if log_y else "loss",
                    type="log" if log_y else "linear", rangemode="tozero")))
@@ -88,14 +89,14 @@ def accuracy_figure(epoch_numbers, train_acc, test_acc, total_epochs: int,
     traces = []
     for name, values, color in (("train", train_acc, BLUE), ("test", test_acc, GREEN)):
         ys = [None if v is None else 100 * v for v in values]
-        traces.append(go.Scatter(x=list(epoch_numbers), y=ys, mode="lines+markers", name=name,
-                                 line=dict(color=color, width=3), marker=dict(size=9),
-                                 hovertemplate=f"epoch %{{x}}: {name} %{{y:.1f}}%<extra></extra>"))
+        traces.append(dict(type="scatter", x=list(epoch_numbers), y=ys, mode="lines+markers",
+                           name=name, line=dict(color=color, width=3), marker=dict(size=9),
+                           hovertemplate=f"epoch %{{x}}: {name} %{{y:.1f}}%<extra></extra>"))
     right = max(total_epochs, 1) + 0.2
     chance = dict(type="line", x0=-0.2, x1=right, y0=10, y1=10, line=dict(color=GREY, dash="dot"))
     note = dict(x=right, y=10, xanchor="right", yanchor="bottom", showarrow=False,
                 text="chance (10%)", font=dict(color="#64748b", size=12))
-    return go.Figure(traces, _plot_layout(
+    return fast_figure(traces, _plot_layout(
         "Accuracy", height, shapes=[chance], annotations=[note],
         xaxis=dict(title="epoch", range=[-0.2, right], dtick=max(1, -(-total_epochs // 10))),
         yaxis=dict(title="accuracy (%)", range=[0, 101])))
@@ -130,9 +131,9 @@ def prediction_grid(images, labels, probs=None, selected: int | None = None, col
                            y1=top + tile - 0.5,
                            line=dict(color=BLUE if i == selected else color,
                                      width=5 if i == selected else 3)))
-    heatmap = go.Heatmap(z=mosaic, colorscale=BINARY, zmin=0, zmax=255, showscale=False,
-                         hoverinfo="skip")
-    return go.Figure([heatmap], dict(
+    heatmap = dict(type="heatmap", z=mosaic, colorscale=BINARY, zmin=0, zmax=255,
+                   showscale=False, hoverinfo="skip")
+    return fast_figure([heatmap], dict(
         font=FONT, height=height, plot_bgcolor="white", margin=dict(l=0, r=0, t=0, b=0),
         annotations=annotations, shapes=shapes,
         xaxis=dict(visible=False, range=[-3, cols * cell_w - gap + 2], fixedrange=True),
@@ -146,13 +147,13 @@ def prediction_bars(probs, true_label: int, height: int = 330, title: str = "") 
     guess = int(np.argmax(probs))
     colors = [GREY] * 10
     colors[guess] = GREEN if guess == true_label else RED
-    bars = go.Bar(
-        x=list(range(10)), y=probs, marker_color=colors,
-        marker_line=dict(color=[BLUE if k == true_label else "rgba(0,0,0,0)" for k in range(10)],
-                         width=3),
+    bars = dict(
+        type="bar", x=list(range(10)), y=probs,
+        marker=dict(color=colors, line=dict(
+            color=[BLUE if k == true_label else "rgba(0,0,0,0)" for k in range(10)], width=3)),
         text=[f"{p:.2f}" for p in probs], textposition="outside",
         hovertemplate="digit %{x}: probability %{y:.3e}<extra></extra>")
-    return go.Figure([bars], _plot_layout(
+    return fast_figure([bars], _plot_layout(
         title, height, xaxis=dict(title="digit (index in the prediction vector)", dtick=1),
         yaxis=dict(title="probability", range=[0, 1.15])))
 

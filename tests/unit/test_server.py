@@ -77,3 +77,17 @@ def test_janitor_thread_starts_once_and_wakes_on_soon():
 
 def test_trim_heap_never_raises():
     assert trim_heap() in (True, False)
+
+
+def test_janitor_skips_its_turn_while_runs_train():
+    busy = [True]
+    janitor = Janitor(every_s=0.05, is_busy=lambda: busy[0])
+    janitor.start()
+    deadline = time.monotonic() + 30
+    while janitor.skipped < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert janitor.skipped >= 2 and janitor.collections == 0
+    busy[0] = False
+    while janitor.collections == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert janitor.collections >= 1
