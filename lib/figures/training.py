@@ -4,6 +4,8 @@ curve-and-tangent picture of the Gradient tape page. Data in, Plotly figure out.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -177,8 +179,10 @@ def prediction_vector_code(pick: int, probs, test_index: int, label: int) -> str
 
 # --------------------------------------------------------------------------- forward pass
 
+@functools.lru_cache(maxsize=32)
 def forward_shapes_figure(batch_size: int = 128, height: int = 320) -> go.Figure:
-    """The forward pass as tensors drawn to (square-root) scale, with their shapes."""
+    """The forward pass as tensors drawn to (square-root) scale, with their shapes. Built
+    once per (batch size, height) for the whole server: treat the figure as read-only."""
     b = int(batch_size)
     steps = [  # (name, rows, cols, shape text, colour, operator drawn after it)
         ("inputs", b, 784, "(batch, 784)", "#e0e7ff", "@"),
