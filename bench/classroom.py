@@ -336,11 +336,15 @@ class Student:
         self.t_end = time.perf_counter()
         # The progress line is drawn before the metrics: let the run that said "done" finish
         # drawing, or the loss read below would be the previous tick's.
+        # (That run may also be cut short by the full rerun the page asks for when a run
+        # ends, and then never reports; so wait for the session to be idle, or a later run.)
         run = c.current_run
         if run is not None and not c.closed and \
                 progress_status(c.progress_text()) in FINISHED_STATUSES:
-            await c.wait_for(lambda _: run.finished is not None,
-                             max(60.0, deadline - time.perf_counter()))
+            with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+                await c.wait_for(lambda cl: run.finished is not None or cl.current_run is not run
+                                 and (cl.current_run is None or cl.current_run.finished),
+                                 min(60.0, max(5.0, deadline - time.perf_counter())))
         self.progress = c.progress_text()
         self.status = progress_status(self.progress)
         self.errors.extend(c.errors[errors_before:])
