@@ -7,7 +7,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from lib.train.config import TRAIN_ACC_SUBSET
-from lib.train.live import SHARED, LiveRun, burst_seconds
+from lib.train.live import SHARED, TURNS, LiveRun, burst_seconds
 from lib.ui.nav import came_back
 
 NAIVE_RUN = "naive_run"          # session-state keys of the two training pages' runs
@@ -101,6 +101,8 @@ def live_status_line(run, others: int = 0) -> str:
         parts.append(f"{speed:,.0f} samples/s")
     if run.status == "running" and others > 0:
         parts.append(f"sharing this server with {others} other run{'s' if others > 1 else ''}")
+    if run.status == "running" and run.waiting_ahead:
+        parts.append(f"⏳ waiting for a turn ({run.waiting_ahead} ahead)")
     if run.status in ("running", "paused") and run.eta_s is not None:
         parts.append(f"ETA {_clock(run.eta_s)}")
     return " · ".join(parts)
@@ -149,7 +151,7 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
                 with st.spinner("Building the model (the first batch also traces the graph)…"):
                     run.pull(budget_s, checkpoint)
             else:
-                run.pull(burst_seconds(budget_s, others + 1), checkpoint)
+                run.pull(burst_seconds(budget_s, min(others + 1, TURNS.slots)), checkpoint)
             if run.status != "running":
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
         line.progress(run.progress, text=live_status_line(run, SHARED.busy_runs(besides=run)))

@@ -263,3 +263,66 @@ def test_per_epoch_builds_once_per_epoch_and_key():
     assert run.per_epoch("grid", build, "pick 3") == 2      # another key: built again
     run.pull(budget_s=100)                                  # to the end: new epochs
     assert run.per_epoch("grid", build, "pick 3") == 3
+
+
+def test_turns_let_a_few_bursts_train_at_once_in_arrival_order():
+    import threading
+
+    from lib.train.live import Turns
+    turns = Turns(2)
+    tickets = [turns.join() for _ in range(4)]
+    assert turns.wait(tickets[0], 0) and turns.wait(tickets[1], 0)      # two slots
+    assert not turns.wait(tickets[3], 0.01)                             # not its turn
+    assert turns.ahead(tickets[2]) == 0 and turns.ahead(tickets[3]) == 1
+    assert not turns.wait(tickets[2], 0.01)                             # slots full
+    turns.leave(tickets[0], trained=True)
+    assert not turns.wait(tickets[3], 0.01)                             # first come first
+    assert turns.wait(tickets[2], 0)
+    turns.leave(tickets[3], trained=False)                              # gave up waiting
+    turns.leave(tickets[1], trained=True)
+    turns.leave(tickets[2], trained=True)
+    late = turns.join()
+    assert turns.wait(late, 0)
+
+    order, lock = [], threading.Lock()
+
+    def run(i):
+        t = turns.join()
+        while not turns.wait(t, 0.05):
+            pass
+        with lock:
+            order.append(i)
+        turns.leave(t, trained=True)
+
+    turns.leave(late, trained=True)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(order) == list(range(8))
+
+
+def test_a_run_waiting_for_its_turn_reports_it_and_can_be_stopped_by_a_click():
+    from lib.train.live import Turns
+    turns = Turns(1)
+    busy = turns.join()
+    assert turns.wait(busy, 0)                         # someone else trains
+    run = LiveRun(fake_events(), total_steps=6, shared=None, turns=turns)
+    run.start()
+
+    class Click(BaseException):
+        pass
+
+    seen = []
+
+    def checkpoint():
+        seen.append(run.waiting_ahead)
+        raise Click
+
+    with pytest.raises(Click):
+        run.pull(budget_s=1, checkpoint=checkpoint, checkpoint_s=0.01)
+    assert seen == [0] and run.steps_done == 0 and run.waiting_ahead == 0
+    turns.leave(busy, trained=True)
+    run.pull(budget_s=0)                               # its turn now: it trains
+    assert run.steps_done >= 1
