@@ -47,4 +47,5 @@ ui.data_notice(data)
 with ui.routing():
     page.run()
 ui.lesson_links(page.url_path)
+ui.view_link(page.url_path)   # after the page: the URL holds the values it just drew
 start_server_housekeeping()   # after the first page is drawn, so the warm-up never delays it

@@ -9,13 +9,16 @@ are passed by the page as `options`; for a number or a slider that is its (min, 
 """
 from __future__ import annotations
 
+from typing import Any, Mapping
+
+from lib.chapter import HOME as HOME_PAGE
 from lib.indexing import IndexParseError, parse_index
 from lib.quiz import KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, MAX_SEED
-from lib.settings import PageSettings, Setting
+from lib.settings import CHOICES, PageSettings, Setting
 from lib.shapes import BROADCAST_OPERATIONS, expression_text, parse_axes, parse_shape
 from lib.tape import FUNCTIONS
 from lib.tensors import DTYPES, MAX_BUILD_RANK
-from lib.train.config import TRAIN_SETTINGS
+from lib.train.config import N_FIXED_DIGITS, TRAIN_SETTINGS
 from lib.train.quickstart import QUICKSTART_SETTINGS
 
 MAX_SHAPE_RANK = 5        # the broadcasting animation draws up to rank 5
@@ -75,7 +78,9 @@ SLICING = PageSettings((
     quiz_seed("slicing_quiz"),
 ))
 
+EW_VALUES = ("the notebook's examples", "random")
 ELEMENTWISE = PageSettings((
+    Setting("values", "ew_values", EW_VALUES[0], "Values", "radio", EW_VALUES),
     Setting("rows", "ew_rows", 4, "rows", "slider", min_value=1, max_value=8, step=1),
     Setting("cols", "ew_cols", 6, "columns", "slider", min_value=1, max_value=10, step=1),
     Setting("seed", "ew_seed", 0, "random seed", "number", min_value=0, max_value=9999, step=1),
@@ -101,20 +106,22 @@ BROADCASTING = PageSettings((
             help="() is a scalar; (10,) a vector"),
     Setting("op", "bc_op", "+", "operation", "selectbox", tuple(BROADCAST_OPERATIONS),
             format=expression_text),
-    Setting("step", "bc_step", 0, "show the animation at step", "number", min_value=0,
-            max_value=20, step=1, help="0 is the first step; a link can open a later one."),
+    Setting("step", "bc_step", 0, "opens at step", "number", min_value=0,
+            max_value=20, step=1,
+            help="Where the animation opens (0 is the first step): a link can open a later one."),
     quiz_seed("quiz"),
 ))
 
 DOT_PRODUCT = PageSettings((
-    Setting("x", "dot_rule_a", "(32, 10)", "shape of x", "text", parse=_shape(), max_chars=80),
-    Setting("y", "dot_rule_b", "(10, 64)", "shape of y", "text", parse=_shape(), max_chars=80),
+    Setting("x", "dot_rule_a", "(10,)", "shape of x", "text", parse=_shape(), max_chars=80),
+    Setting("y", "dot_rule_b", "(10,)", "shape of y", "text", parse=_shape(), max_chars=80),
     Setting("n", "dot_n", 2, "rows of A", "slider", min_value=1, max_value=5, step=1),
     Setting("k", "dot_k", 3, "columns of A = rows of B", "slider", min_value=1, max_value=5,
             step=1),
     Setting("m", "dot_m", 2, "columns of B", "slider", min_value=1, max_value=5, step=1),
     Setting("seed", "dot_seed", 0, "random seed", "number", min_value=0, max_value=10_000,
             step=1),
+    Setting("values", "dot_values", "random", "Values", "radio", ("random", "type your own")),
     Setting("by_cell", "dot_by_cell", False, "one frame per cell instead of per multiply-add",
             "toggle"),
     Setting("a", "dot_nd_a", "(4, 3, 2)", "shape of a", "text", parse=_shape(), max_chars=80),
@@ -151,7 +158,11 @@ GRADIENT_TAPE = PageSettings((
             max_value=6.0, step=0.1),
 ))
 
-TRAIN_NAIVE = TRAIN_SETTINGS
+TRAIN_NAIVE = PageSettings((
+    *TRAIN_SETTINGS,                 # the run's settings (lib.train.config), then the view's
+    Setting("pick", "naive_pick", 0, "Prediction vector of", "selectbox",
+            tuple(range(N_FIXED_DIGITS)), format=lambda i: f"digit #{i + 1}"),
+))
 
 SHAPE_DRILL = PageSettings((
     Setting("kinds", "drill_kinds", KINDS, "Kinds of question", "multiselect", KINDS,
@@ -162,22 +173,82 @@ SHAPE_DRILL = PageSettings((
     quiz_seed("drill"),
 ))
 
+FOR_TEACHERS = PageSettings((
+    Setting("projector_links", "teach_projector", True, "Links open in projector mode", "toggle",
+            help="Larger text for the back row; the sidebar folds away."),
+))
+
 BY_PAGE: dict[str, PageSettings] = {
     "home": HOME, "first_network": FIRST_NETWORK, "rank_shape": RANK_SHAPE, "slicing": SLICING,
     "elementwise": ELEMENTWISE, "broadcasting": BROADCASTING, "dot_product": DOT_PRODUCT,
     "reshape_transpose": RESHAPE_TRANSPOSE, "gradient_tape": GRADIENT_TAPE,
-    "train_naive": TRAIN_NAIVE, "shape_drill": SHAPE_DRILL,
+    "train_naive": TRAIN_NAIVE, "shape_drill": SHAPE_DRILL, "for_teachers": FOR_TEACHERS,
 }
+
+
+def page_path(url_path: str) -> str:
+    """A page's address relative to the app's root: its url path; the home page is the
+    root itself ("./": Streamlit serves the default page there, not at /home)."""
+    return "./" if url_path == HOME_PAGE.url_path else url_path
 
 
 def link(url_path: str, projector: bool = False, **values) -> str:
     """The relative link that opens `url_path` with these settings (by setting name), e.g.
     link("broadcasting", x="(64, 3, 32, 10)", y="(32, 10)", op="maximum")."""
-    from urllib.parse import urlencode
-
     params = BY_PAGE[url_path].link_params(values) if url_path in BY_PAGE else {}
     if values and url_path not in BY_PAGE:
         raise ValueError(f"{url_path} declares no settings")
     if projector:
         params["projector"] = "true"
-    return url_path + (("?" + urlencode(params)) if params else "")
+    return page_path(url_path) + (("?" + query_string(params)) if params else "")
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """key=value&... with the characters of shapes and indices left readable: (32, 10)
+    is written (32,%2010), not %2832%2C+10%29."""
+    from urllib.parse import quote, urlencode
+
+    return urlencode(params, quote_via=quote, safe="()[],:*")
+
+
+def view_params(url_path: str, state: Mapping[str, Any], projector: bool = False
+                ) -> dict[str, str]:
+    """The query parameters of the view a student is looking at: each declared setting of
+    the page whose value in `state` (session state, by widget key) differs from its default,
+    written the way Streamlit writes a bound widget's value; `projector=true` if asked.
+    Values of the wrong kind are left out (the link then opens that setting's default)."""
+    params = {}
+    for s in BY_PAGE.get(url_path, ()):
+        if s.key not in state:
+            continue
+        value = state[s.key]
+        if s.widget == "multiselect" and isinstance(value, (list, tuple)):
+            value = tuple(value)
+        if value == s.default or value is None:
+            continue
+        try:
+            text = s.label_of(value)
+            s.from_url(text, _known_options(s, value))      # the link must read back
+        except (ValueError, TypeError, KeyError, IndexError):
+            continue
+        params[s.key] = text
+    if projector:
+        params["projector"] = "true"
+    return params
+
+
+def _known_options(s: Setting, value: Any):
+    """Choices and bounds known only at run time: accept the value the page allowed."""
+    if s.widget in ("number", "slider"):
+        low = s.min_value if s.min_value is not None else value
+        high = s.max_value if s.max_value is not None else value
+        return (min(low, value), max(high, value))
+    if s.widget in CHOICES:
+        return s.options if value in s.options else (*s.options, value)
+    return None
+
+
+def view_url(base: str, params: Mapping[str, str]) -> str:
+    """`base` (the page's address, without a query) with these query parameters."""
+    base = base.split("?", 1)[0].split("#", 1)[0]
+    return base + ("?" + query_string(params) if params else "")

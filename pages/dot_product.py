@@ -13,8 +13,11 @@ from lib.race import race
 from lib.source import source
 from lib.shapes import (broadcast_shape, dot_shape, format_shape, matmul_shape,
                         tensordot_shape)
-from lib.ui import (enter_page, code_panel, nav_link, page_intro, plotly, shape_badge, shape_pair_inputs,
-                    show_error)
+from lib.ui import (code_panel, enter_page, main_place, nav_link, page_intro, plotly,
+                    projector_height, setting_widget, shape_badge, shape_pair_inputs, show_error,
+                    top_slot)
+from lib.ui.quiz import shape_quiz
+from lib.views import DOT_PRODUCT as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -23,22 +26,26 @@ page_intro("✖️ Dot product",
            "A dense layer computes `relu(dot(input, W) + b)`. The `dot` is the **tensor "
            "product**: each output number is a row times a column, summed. Unlike `+`, it "
            "combines *different* entries, so its shapes follow their own rule.")
+first = top_slot()          # projector mode: the two shapes and the rule's figure, under the title
 
 
 # ------------------------------------------------------------------- 1. the rule
-st.subheader("1 · The shape rule: the inner sizes must match")
-st.markdown("`np.dot(x, y)` sums products along one pair of axes: the **last axis of `x`** "
-            "with the **second-to-last axis of `y`** (`y`'s only axis when `y` is a vector; a "
-            "matrix's rows). Those two sizes must be equal; every other axis makes the result.")
-pair = shape_pair_inputs("dot_rule", {
-    "vector · vector": ("(10,)", "(10,)"), "matrix · vector": ("(32, 10)", "(10,)"),
-    "matrix · matrix": ("(32, 10)", "(10, 64)"), "sizes disagree": ("(32, 10)", "(64, 10)")},
-    labels=("shape of x", "shape of y"))
+with main_place(first, "1 · The shape rule: the inner sizes must match",
+                "`np.dot(x, y)` sums products along one pair of axes: the **last axis of `x`** "
+                "with the **second-to-last axis of `y`** (`y`'s only axis when `y` is a vector; "
+                "a matrix's rows). Those two sizes must be equal; every other axis makes the "
+                "result.", small=True):
+    pair = shape_pair_inputs(SETTINGS["x"], SETTINGS["y"], {
+        "vector · vector": ("(10,)", "(10,)"), "matrix · vector": ("(32, 10)", "(10,)"),
+        "matrix · matrix": ("(32, 10)", "(10, 64)"), "sizes disagree": ("(32, 10)", "(64, 10)")},
+        key="dot_rule")
+    if pair:
+        x_shape, y_shape = pair
+        result, error = shape_or_error(dot_shape, x_shape, y_shape)
+        plotly(shape_rule_figure(x_shape, y_shape, paired_axes("dot", x_shape, y_shape), result,
+                                 names=("x", "y"), height=projector_height(250, 300)),
+               key="dot_rule_fig")
 if pair:
-    x_shape, y_shape = pair
-    result, error = shape_or_error(dot_shape, x_shape, y_shape)
-    plotly(shape_rule_figure(x_shape, y_shape, paired_axes("dot", x_shape, y_shape), result,
-                             names=("x", "y")), key="dot_rule_fig")
     st.markdown(dot_pairing_sentence(x_shape, y_shape))
     if error:
         show_error(f"ValueError: {error}")
@@ -50,14 +57,11 @@ if pair:
 
 # ---------------------------------------------------------- 2. cell by cell
 st.subheader("2 · A matrix product, one multiply-add at a time")
-c1, c2, c3, c4 = st.columns(4)
-n = c1.slider("rows of A", 1, 5, 2, key="dot_n")
-k = c2.slider("columns of A = rows of B", 1, 5, 3, key="dot_k")
-m = c3.slider("columns of B", 1, 5, 2, key="dot_m")
-seed = c4.number_input("random seed", 0, 10_000, 0, key="dot_seed")
+n, k, m, seed = (setting_widget(SETTINGS[name], column)
+                 for name, column in zip(("n", "k", "m", "seed"), st.columns(4)))
 c1, c2 = st.columns(2)
-mode = c1.radio("Values", ["random", "type your own"], horizontal=True, key="dot_values")
-by_cell = c2.toggle("one frame per cell instead of per multiply-add", key="dot_by_cell")
+mode = setting_widget(SETTINGS["values"], c1)
+by_cell = setting_widget(SETTINGS["by_cell"], c2)
 A, B = random_matrix((n, k), seed), random_matrix((k, m), seed + 1)
 if mode == "type your own":
     st.caption("Edit the cells (numbers between -99 and 99; an empty cell counts as 0).")
@@ -95,10 +99,10 @@ with st.container(border=True):
     st.markdown(DOT_CLAIM)
     code_panel(dot_claim_code())
     st.markdown(DOT_CLAIM_ANSWER)
-pair = shape_pair_inputs("dot_nd", {
+pair = shape_pair_inputs(SETTINGS["a"], SETTINGS["b"], {
     "(4, 3, 2) and (2, 4, 5)": ("(4, 3, 2)", "(2, 4, 5)"),
     "(4, 3, 2) and (5, 2, 6)": ("(4, 3, 2)", "(5, 2, 6)"),
-    "batch: (8, 3, 2) and (8, 2, 5)": ("(8, 3, 2)", "(8, 2, 5)")})
+    "batch: (8, 3, 2) and (8, 2, 5)": ("(8, 3, 2)", "(8, 2, 5)")}, key="dot_nd")
 RULES = {"tensordot": tensordot_shape, "dot": dot_shape, "matmul": matmul_shape}
 if pair:
     a_shape, b_shape = pair
@@ -167,3 +171,7 @@ st.markdown("Adding `b` of shape `(512,)` to a `(128, 512)` result is **broadcas
             "the same bias row is added to all 128 rows.")
 nav_link("pages/broadcasting.py", "How `+ b` stretches (512,) to (128, 512): Broadcasting", "📡")
 nav_link("pages/reshape_transpose.py", "Where (128, 784) comes from: Reshape & transpose", "🔄")
+
+# --------------------------------------------------------- 7. predict the shape
+st.subheader("7 · Predict the shape")
+shape_quiz(["dot"], key="dot_quiz", show_score=False)

@@ -9,7 +9,9 @@ from lib.elementwise import (BOOK_ADD_INPUTS, BOOK_RACE_REPEATS, BOOK_RACE_SHAPE
 from lib.figures.elementwise import race_bars, value_grids
 from lib.race import race
 from lib.source import source
-from lib.ui import enter_page, code_panel, page_intro, plotly, shape_badge
+from lib.ui import (code_panel, enter_page, main_place, page_intro, plotly, projector_height,
+                    projector_requested, setting_widget, shape_badge, top_slot)
+from lib.views import ELEMENTWISE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -18,6 +20,7 @@ page_intro("➕ Element-wise ops",
            "only looks at entry `[i, j]` of the inputs. Written as Python loops you can see "
            "every step; NumPy runs equivalent loops in compiled C, and a race shows how much "
            "that matters.")
+first = top_slot()          # projector mode: the small matrices, right under the title
 
 # --------------------------------------------------------------------------- 1. code
 st.header("1. Two ways to write it")
@@ -37,45 +40,46 @@ z = np.maximum(x + y, 0.)   # both: the last two steps of a Dense layer
                 "loops copy `x` first, so the caller's data never changes behind its back.")
 
 # --------------------------------------------------------------------------- 2. pictures
-st.header("2. Watch it on a small matrix")
-book = st.radio("Values", ["the notebook's examples", "random"], horizontal=True,
-                key="ew_values") == "the notebook's examples"
-c1, c2, c3 = st.columns(3)
-rows = c1.slider("rows", 1, 8, 4, key="ew_rows", disabled=book)
-cols = c2.slider("columns", 1, 10, 6, key="ew_cols", disabled=book)
-seed = c3.number_input("random seed", 0, 9999, 0, key="ew_seed", disabled=book)
+with main_place(first, "2. Watch it on a small matrix"):
+    c0, c1, c2, c3 = st.columns([3, 2, 2, 2])
+    # projector mode: the two pictures side by side; otherwise one under the other
+    relu_place, add_place = st.columns(2) if projector_requested() else (st.container(), None)
+book = setting_widget(SETTINGS["values"], c0) == SETTINGS["values"].default
+rows = setting_widget(SETTINGS["rows"], c1, disabled=book)
+cols = setting_widget(SETTINGS["cols"], c2, disabled=book)
+seed = setting_widget(SETTINGS["seed"], c3, disabled=book)
 if book:
-    x = np.array(BOOK_RELU_INPUT)                              # (3, 3)
+    relu_in = np.array(BOOK_RELU_INPUT)                        # (3, 3)
+    x, y = (np.array(v) for v in BOOK_ADD_INPUTS)             # (2, 3) and (2, 3)
 else:
-    x = small_integer_matrix(rows, cols, seed=int(seed))      # (rows, cols)
-    y = small_integer_matrix(rows, cols, seed=int(seed) + 1)  # (rows, cols)
+    x = relu_in = small_integer_matrix(rows, cols, seed=int(seed))   # (rows, cols)
+    y = small_integer_matrix(rows, cols, seed=int(seed) + 1)          # (rows, cols)
+relu_x, sum_xy = naive_relu(relu_in), naive_add(x, y)
+grid_height = projector_height(None, 330)
 
-relu_x = naive_relu(x)
-st.subheader("relu: every negative entry becomes 0")
-plotly(value_grids([("x", x), ("naive_relu(x)", relu_x)], symbols=["→"]), key="ew_relu_grid")
-same = np.array_equal(relu_x, np.maximum(x, 0.))
+with relu_place:
+    st.subheader("relu: every negative entry becomes 0")
+    plotly(value_grids([("x", relu_in), ("naive_relu(x)", relu_x)], symbols=["→"],
+                       height=grid_height), key="ew_relu_grid")
+same = np.array_equal(relu_x, np.maximum(relu_in, 0.))
 st.markdown(f"Red cells (negative) turn white (0); blue cells keep their value. "
             f"`np.array_equal(naive_relu(x), np.maximum(x, 0.))` → **{same}**")
 
 if book:
     slip, fix = relu_slip()
-    left, right = st.columns(2)
-    with left:
-        code_panel(f"{slip.code}\n# prints:\n" + "\n".join(f"# {line}" for line in
-                                                          slip.printed.splitlines()))
-    with right:
-        code_panel(f"{fix.code}\n# prints:\n" + "\n".join(f"# {line}" for line in
-                                                         fix.printed.splitlines()))
+    for column, example in zip(st.columns(2), (slip, fix)):
+        with column:
+            code_panel(f"{example.code}\n# prints:\n" + "\n".join(
+                f"# {line}" for line in example.printed.splitlines()))
     st.markdown("**A slip worth seeing.** The notebook calls `naive_relu(array)` and then prints "
                 "`array`: the negatives are all still there. `naive_relu` copies its input and "
                 "*returns* the result, which that line throws away, so `array` never changes. "
                 "Print what it returns (right) to see relu's work.")
-    x, y = (np.array(v) for v in BOOK_ADD_INPUTS)             # (2, 3) and (2, 3)
 
-sum_xy = naive_add(x, y)
-st.subheader("addition: entry by entry")
-plotly(value_grids([("x", x), ("y", y), ("naive_add(x, y)", sum_xy)], symbols=["+", "="]),
-       key="ew_add_grid")
+with add_place or st.container():
+    st.subheader("addition: entry by entry")
+    plotly(value_grids([("x", x), ("y", y), ("naive_add(x, y)", sum_xy)], symbols=["+", "="],
+                       height=grid_height), key="ew_add_grid")
 left, right = st.columns([1, 2])
 with left:
     shape_badge("Result shape", sum_xy.shape)
@@ -90,9 +94,9 @@ st.markdown(f"The book's experiment: `z = x + y` then relu, on `x` and `y` of sh
             f"`{BOOK_RACE_SHAPE}`, {BOOK_RACE_REPEATS:,} times. First with the naive loops, "
             "then with NumPy.")
 r1, r2, r3 = st.columns(3)
-race_rows = r1.number_input("rows", 1, 1000, BOOK_RACE_SHAPE[0], key="race_rows")
-race_cols = r2.number_input("columns", 1, 1000, BOOK_RACE_SHAPE[1], key="race_cols")
-repeats = r3.number_input("repetitions", 1, 100_000, BOOK_RACE_REPEATS, step=100, key="race_repeats")
+race_rows = setting_widget(SETTINGS["race_rows"], r1)
+race_cols = setting_widget(SETTINGS["race_cols"], r2)
+repeats = setting_widget(SETTINGS["race_repeats"], r3)
 shape = (int(race_rows), int(race_cols))
 limit = max_repeats(shape)
 if repeats > limit:
@@ -128,5 +132,3 @@ if "race_result" in st.session_state:
                 "`np.maximum`) to a compiled C loop, which can use the CPU's vector "
                 "instructions and never comes back to Python in between.")
 
-st.page_link("pages/broadcasting.py", label="Next: what if the shapes differ? Broadcasting",
-             icon="📡")

@@ -21,6 +21,8 @@ ui.page_intro(
     "The chapter opens with Keras doing all the work: a two-layer network learns to read "
     "handwritten digits in a few lines. Each card below is one of those lines; press **Start** "
     "and watch `fit` run, then look inside what it learned.")
+first = ui.top_slot()          # projector mode: the live fit (controls, loss), under the title
+projector = ui.projector_requested()
 
 dataset = ui.get_dataset()
 data = prepare_data(dataset)                 # (n, 784) float32 in [0, 1], shared by every session
@@ -67,14 +69,16 @@ with after:
                 f"and all {n_train:,} become a `({n_train}, 784)` matrix. Dividing by 255 "
                 "turns bytes into values between 0 and 1, which the network trains better on.")
 
-st.header("4 · Fit, live")
-code_slot = st.empty()                                   # the fit line, with the values below
-values = {"digit": index}
-for column, name in zip(st.columns(3), ("epochs", "batch_size", "seed")):
-    values[name] = ui.setting_widget(SETTINGS[name], column, default=getattr(
-        previous.config, name) if previous else None)
+with ui.main_place(first, "4 · Fit, live"):
+    code_slot = None if projector else st.empty()        # the fit line, with the values below
+    for column, name in zip(st.columns(3), ("epochs", "batch_size", "seed")):
+        ui.setting_widget(SETTINGS[name], column, default=getattr(
+            previous.config, name) if previous else None)
+    live_place = st.container()
 values, _ = SETTINGS.read(st.session_state)
-with code_slot:
+with code_slot or st.container():                        # on a projector: after the live fit
+    if projector:
+        st.header("4 · Fit: the code")
     ui.code_panel(kq.FIT_CODE.format(epochs=values["epochs"], batch_size=values["batch_size"]))
 config = kq.QuickStartConfig(values["epochs"], values["batch_size"], values["seed"])
 state = ui.current_run(ui.QUICKSTART_RUN, config, lambda c: kq.make_run(
@@ -88,22 +92,28 @@ with st.expander("How this page runs `fit` so you can pause it"):
 
 
 def draw(run) -> None:
-    st.code(kq.fit_log(run.batches, qs.epochs) or "Epoch 1/…  (press Start)", language="text")
+    log_place, charts_place = st.container(), st.container()
+    if projector:                                        # the charts first, the log under them
+        log_place, charts_place = charts_place, log_place
+    log_place.code(kq.fit_log(run.batches, qs.epochs) or "Epoch 1/…  (press Start)",
+                   language="text")
     bpe = run.batches[0].batches_per_epoch if run.batches else 1
     trained = [e for e in run.epochs if e.epoch >= 1]
-    left, right = st.columns(2)
+    height = ui.projector_height(380, 300)
+    left, right = charts_place.columns(2)
     with left:
         ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches], bpe,
-                              qs.epochs, [e.epoch for e in trained], [e.mean_loss for e in trained]),
-                  key="qs_loss_chart")
+                              qs.epochs, [e.epoch for e in trained], [e.mean_loss for e in trained],
+                              height=height), key="qs_loss_chart")
     with right:
         ui.plotly(accuracy_curves([b.step for b in run.batches], [b.accuracy for b in run.batches],
                                   bpe, qs.epochs, [e.epoch for e in run.epochs],
-                                  [e.train_acc for e in run.epochs], [e.test_acc for e in run.epochs]),
-                  key="qs_accuracy_chart")
+                                  [e.train_acc for e in run.epochs], [e.test_acc for e in run.epochs],
+                                  height=height), key="qs_accuracy_chart")
 
 
-ui.live_panel(run, "qs", draw)
+with live_place:
+    ui.live_panel(run, "qs", draw)
 
 st.header("5 · Predict")
 ui.code_panel(kq.PREDICT_CODE)

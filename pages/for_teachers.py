@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import ui
 from lib.lesson import LESSON_MINUTES, schedule, total_minutes
+from lib.views import FOR_TEACHERS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -13,8 +14,7 @@ ui.page_intro(
     "Every link opens the exact view (the shapes, the index, the settings): click it on "
     "the projector, or send it to the students so they land on the same picture.")
 
-projector = st.toggle("Links open in projector mode", value=True, key="teach_projector",
-                      help="Larger text for the back row; the sidebar folds away.")
+projector = ui.setting_widget(FOR_TEACHERS["projector_links"])
 st.caption(f"{total_minutes()} minutes in {len(schedule())} steps (planned for "
            f"{LESSON_MINUTES}). Students can practise afterwards on the Shape drill page.")
 
@@ -23,8 +23,9 @@ for start, end, step in schedule():
     with st.container(border=True):
         head, go = st.columns([4, 1], vertical_alignment="center")
         head.markdown(f"**{start}–{end} min · {step.title}** ({page.icon} {page.title})")
-        go.link_button("Open this view", step.link(projector), width="stretch")
+        url = ui.full_url(step.link(projector), here="for_teachers")
+        go.link_button("Open this view", url, width="stretch")
         st.markdown(f"**Show:** {step.show}  \n**Ask:** {step.ask}")
         with st.expander("What they should find"):
             st.markdown(step.answer)
-        st.code(step.link(projector), language=None)
+        st.code(url, language=None)

@@ -7,6 +7,7 @@ from lib import tape, ui
 from lib.figures.training import tangent_figure
 from lib.source import source
 from lib.train.engines import wait_for_tensorflow_prewarm
+from lib.views import GRADIENT_TAPE as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -16,6 +17,7 @@ ui.page_intro(
     "Training needs one number per weight: how much the loss changes when that weight moves a "
     "little, the **gradient**. TensorFlow's `GradientTape` gets it for you: run the computation "
     "inside `with tf.GradientTape() as tape:`, then ask `tape.gradient(y, x)`.")
+first = ui.top_slot()          # projector mode: a function, a point and its tangent, under the title
 
 SPINNER = "Importing TensorFlow (the first time takes a few seconds)…"
 
@@ -64,18 +66,16 @@ with st.expander("And without `tape.watch(x)`?"):
                   "error either).")
 
 # ---------------------------------------------------------------- pick a function
-st.header("Your turn: a function and a point")
-controls, picture = st.columns([2, 3])
+with ui.main_place(first, "Your turn: a function and a point"):
+    controls, picture = st.columns([2, 3])
 with controls:
-    key = st.radio("Function", list(tape.FUNCTIONS), key="tape_fn", horizontal=True,
-                   format_func=lambda k: tape.FUNCTIONS[k].formula)
+    key = ui.setting_widget(SETTINGS["function"])
     fn = tape.FUNCTIONS[key]
-    a, b = 2.0, 3.0
+    a, b = SETTINGS["a"].default, SETTINGS["b"].default
     if key == "linear":
         cols = st.columns(2)
-        a = cols[0].number_input("a (slope)", -100.0, 100.0, 2.0, 0.5, key="tape_a")
-        b = cols[1].number_input("b (intercept)", -100.0, 100.0, 3.0, 0.5, key="tape_b")
-    x = st.slider("x: where to take the gradient", -6.0, 6.0, 1.0, 0.1, key="tape_x")
+        a, b = (ui.setting_widget(SETTINGS[name], col) for name, col in zip("ab", cols))
+    x = ui.setting_widget(SETTINGS["x"])
 try:
     y, grad = gradient(key, float(x), float(a), float(b))
 except ValueError as err:
@@ -92,8 +92,8 @@ with controls:
                 help="the derivative worked out by hand, evaluated at x")
 with picture:
     xs, ys = tape.curve(key, x, a, b)
-    ui.plotly(tangent_figure(xs, ys, x, y, grad, title=f"{fn.formula} and its tangent at x = {x:g}"),
-              key="tape_tangent")
+    ui.plotly(tangent_figure(xs, ys, x, y, grad, title=f"{fn.formula} and its tangent at x = {x:g}",
+                             height=ui.projector_height(420, 440)), key="tape_tangent")
     st.markdown(f"The dashed line touches the curve at `x = {x:g}` with slope **{grad:.4g}**, the "
                 f"tape's gradient. {fn.note}")
 

@@ -5,7 +5,9 @@ import streamlit as st
 from lib.chapter import HOME, PAGES
 from lib.figures.common import as_ink, digit_heatmap, label_counts_bar, upscale
 from lib.tensors import label_counts_sentence, short_repr
-from lib.ui import enter_page, code_panel, get_dataset, nav_link, page_intro, plotly, shape_badge
+from lib.ui import (code_panel, enter_page, get_dataset, main_place, nav_link, page_intro, plotly,
+                    projector_height, setting_widget, shape_badge, top_slot)
+from lib.views import HOME as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -17,6 +19,7 @@ test_images, test_labels = data.test_images, data.test_labels
 page_intro("🧮 Tensor Lab: MNIST as a tensor",
            "A neural network only ever sees **tensors**: boxes of numbers with a shape. "
            "Here are the handwritten digits of MNIST exactly as the network receives them.")
+first = top_slot()          # projector mode: one digit, large, right under the title
 
 code_panel("""
     from keras.datasets import mnist
@@ -62,12 +65,11 @@ with right:
                   "MNIST is only close to balanced (from 5,421 fives to 6,742 ones in its "
                   "training set)."))
 
-st.subheader("One digit, up close")
-pick, picture = st.columns([1, 3])
+with main_place(first, "One digit, up close", small=True):
+    pick, picture = st.columns([1, 3])
 with pick:
-    index = st.number_input("Index into train_images", min_value=0,
-                            max_value=len(train_images) - 1, value=4, step=1)
-    show_values = st.toggle("Write the pixel values", value=True)
+    index = setting_widget(SETTINGS["digit"], options=(0, len(train_images) - 1))
+    show_values = setting_widget(SETTINGS["values"])
     digit = train_images[index]                      # (28, 28)
     shape_badge(f"train_images[{index}].shape", digit.shape)
     st.metric("label", int(train_labels[index]))
@@ -80,8 +82,8 @@ with pick:
         train_labels[{index}]   # {train_labels[index]}
     """)
 with picture:
-    plotly(digit_heatmap(digit, show_values=show_values,
-                         title=f"train_images[{index}]: a 28x28 matrix of bytes"), key="home_digit")
+    plotly(digit_heatmap(digit, show_values=show_values, height=projector_height(620, 560),
+                         title=f"train_images[{index}]: a 28x28 matrix of bytes"), key="home_digit_fig")
 
 st.subheader("Where to next")
 st.markdown("Each page takes one idea of the chapter, draws it, shows its code, and lets you change it.")

@@ -5,10 +5,11 @@ import streamlit as st
 from lib.figures.common import values_grid
 from lib.figures.tensors import axes_diagram, tensor_cubes
 from lib.shapes import format_shape
-from lib.tensors import (DTYPES, MAX_BUILD_RANK, MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code,
-                         build_tensor, examples)
+from lib.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
 from lib.units import format_bytes
-from lib.ui import enter_page, code_panel, get_dataset, page_intro, plotly, shape_badge, show_error
+from lib.ui import (code_panel, enter_page, get_dataset, main_place, page_intro, plotly,
+                    projector_height, setting_widget, shape_badge, show_error, top_slot)
+from lib.views import RANK_SHAPE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -16,17 +17,18 @@ enter_page(__file__)        # first: routes a direct link, records the page
 page_intro("🧊 Rank & shape",
            "A tensor is a box of numbers. Its **rank** (`ndim`) is how many axes it has, its "
            "**shape** how long each axis is, its **dtype** what kind of number sits in each cell.")
+first = top_slot()          # projector mode: the builder and its cube, right under the title
 
 
-def draw(x: np.ndarray, key: str) -> None:
-    """Rank 0 as a number, 1-2 as coloured cells, 3-5 as cubes of cells."""
+def draw(x: np.ndarray, key: str, height: int = 520) -> None:
+    """Rank 0 as a number, 1-2 as coloured cells, 3-5 as cubes of cells (at most `height`)."""
     if x.ndim == 0:
         st.markdown(f"<div style='font-size:4rem;font-weight:700;text-align:center'>{x.item():g}</div>",
                     unsafe_allow_html=True)
     elif x.ndim <= 2:
-        plotly(values_grid(x), key=key)
+        plotly(values_grid(x, max_height=height), key=key)
     else:
-        plotly(tensor_cubes(x), key=key)
+        plotly(tensor_cubes(x, height=height), key=key)
 
 
 def attributes(x: np.ndarray) -> None:
@@ -50,21 +52,16 @@ for rank, (tab, ex) in enumerate(zip(tabs, examples())):
         with right:
             draw(ex.array, key=f"rank_example_{rank}")
 
-st.header("Build a tensor")
-st.markdown("Pick a rank and the size of each axis. The picture, the code and the attributes follow.")
-controls, picture = st.columns([2, 3])
+with main_place(first, "Build a tensor", "Pick a rank and the size of each axis. The picture, "
+                "the code and the attributes follow."):
+    controls, picture = st.columns([2, 3])
 with controls:
-    rank = st.slider("Rank (number of axes)", 0, MAX_BUILD_RANK, 3, key="builder_rank")
-    default_sizes = [2, 3, 4, 3, 2]
-    sizes = []
+    rank = setting_widget(SETTINGS["rank"])
     size_cols = st.columns(max(rank, 1))
-    for axis in range(rank):
-        with size_cols[axis]:
-            sizes.append(st.number_input(f"axis {axis}", min_value=1, max_value=12,
-                                         value=default_sizes[axis],
-                                         key=f"builder_axis_{axis}"))
-    dtype = st.selectbox("dtype", DTYPES, index=0, key="builder_dtype")
-    seed = st.number_input("seed", min_value=0, max_value=9999, value=0, key="builder_seed")
+    sizes = [setting_widget(SETTINGS[f"axis_{axis}"], size_cols[axis]) for axis in range(rank)]
+    dtype_col, seed_col = st.columns(2)
+    dtype = setting_widget(SETTINGS["dtype"], dtype_col)
+    seed = setting_widget(SETTINGS["seed"], seed_col)
 shape = tuple(int(s) for s in sizes)
 try:
     x = build_tensor(shape, dtype, seed=int(seed))
@@ -79,7 +76,7 @@ else:
                    f"= {format_bytes(x.nbytes)}")
     with picture:
         shape_badge("Resulting shape", x.shape)
-        draw(x, key="builder_picture")
+        draw(x, key="builder_picture", height=projector_height(520, 420))
         if x.ndim >= 3:
             st.caption("Drag to turn the cube. The last axis runs across, the one before it down, "
                        "the one before that into the page; a 4th axis sets cubes side by side, a 5th "

@@ -8,9 +8,12 @@ import streamlit as st
 from lib.figures.reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
                                  digit_rows_figure, digit_strip_figure, flow_animation,
                                  transpose_slots)
-from lib.shapes import ShapeError, format_shape, parse_axes, parse_shape, reshape_shape, transpose_shape
-from lib.ui import (enter_page, code_panel, example_buttons, get_dataset, nav_link, page_intro, plotly,
-                    shape_badge, shape_pair_inputs, show_error)
+from lib.shapes import ShapeError, format_shape, reshape_shape, transpose_shape
+from lib.ui import (code_panel, enter_page, example_buttons, get_dataset, main_place, nav_link,
+                    page_intro, plotly, projector_height, setting_widget, shape_badge,
+                    shape_pair_inputs, show_error, top_slot)
+from lib.ui.quiz import shape_quiz
+from lib.views import RESHAPE_TRANSPOSE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -20,6 +23,7 @@ page_intro("🔄 Reshape & transpose",
            "grouped into rows and columns: the network needs it before it can read an image. "
            "**Transposing**, the special case you meet most, swaps axes: rows become columns, "
            "so the order does change.")
+first = top_slot()          # projector mode: the two shapes and the flow, right under the title
 
 
 def fits(size: int, limit: int = 8) -> list[str]:
@@ -30,15 +34,17 @@ def fits(size: int, limit: int = 8) -> list[str]:
 
 
 # ---------------------------------------------------------------- 1. reshape
-st.subheader("1 · Reshape: the elements flow in row-major order")
-st.markdown("Number the elements 0, 1, 2, … along the last axis first, then the one before it "
-            "(**row-major** or C order, NumPy's default). `reshape` pours them, in that same "
-            "order, into the new shape. One size may be `-1`: NumPy works it out.")
-pair = shape_pair_inputs("reshape", {
-    "book: (3, 2) → (6, 1)": ("(3, 2)", "(6, 1)"), "book: (6, 1) → (2, 3)": ("(6, 1)", "(2, 3)"),
-    "(2, 3, 4) → (4, -1)": ("(2, 3, 4)", "(4, -1)"), "(24,) → (2, 3, 4)": ("(24,)", "(2, 3, 4)"),
-    "does not fit": ("(3, 2)", "(4, 2)")},
-    labels=("x.shape", "new shape (one -1 allowed)"), allow_minus_one=(False, True))
+with main_place(first, "1 · Reshape: the elements flow in row-major order",
+                "Number the elements 0, 1, 2, … along the last axis first, then the one before "
+                "it (**row-major** or C order, NumPy's default). `reshape` pours them, in that "
+                "same order, into the new shape. One size may be `-1`: NumPy works it out.",
+                small=True):
+    pair = shape_pair_inputs(SETTINGS["x"], SETTINGS["new"], {
+        "book: (3, 2) → (6, 1)": ("(3, 2)", "(6, 1)"),
+        "book: (6, 1) → (2, 3)": ("(6, 1)", "(2, 3)"),
+        "(2, 3, 4) → (4, -1)": ("(2, 3, 4)", "(4, -1)"), "(24,) → (2, 3, 4)": ("(24,)", "(2, 3, 4)"),
+        "does not fit": ("(3, 2)", "(4, 2)")}, key="reshape")
+    flow_place = st.container()     # the flow animation, right under the two shapes
 if pair:
     src, target = pair
     size = math.prod(src)
@@ -60,9 +66,11 @@ if pair:
             st.metric("elements", f"{size:,}", help="the same before and after: reshape never "
                                                     "adds or drops a number")
         if 0 < size <= MAX_FLOW_ELEMENTS and max(len(src), len(new)) <= MAX_FLOW_RANK:
-            plotly(flow_animation(src, new, titles=(f"x {format_shape(src)}",
-                                                    f"x.reshape({format_shape(target)})")),
-                   key="reshape_flow")
+            with flow_place:
+                plotly(flow_animation(src, new, titles=(f"x {format_shape(src)}",
+                                                        f"x.reshape({format_shape(target)})"),
+                                      max_height_px=projector_height(480, 300)),
+                       key="reshape_flow")
             st.caption("Press ▶ Play: element 0 leaves first, then 1, 2, … The colours run in "
                        "memory order, and they still do after the reshape.")
             printed = np.array2string(np.arange(size).reshape(new), separator=", ")
@@ -103,8 +111,8 @@ with c3:
 st.markdown("A `Dense` layer reads each sample as **one vector**, so every 28×28 digit is laid "
             "out row after row: pixel `[r, c]` becomes pixel `28 * r + c`.")
 c1, c2 = st.columns(2)
-index = c1.number_input("digit: train_images[i]", 0, N - 1, 0, key="reshape_digit")
-row = c2.slider("row r of the digit", 0, 27, 10, key="reshape_row")
+index = setting_widget(SETTINGS["digit"], c1, options=(0, N - 1))
+row = setting_widget(SETTINGS["row"], c2)
 digit = train_images[index]                                 # (28, 28)
 c1, c2 = st.columns(2)
 with c1:
@@ -128,8 +136,8 @@ train_images = train_images.astype("float32") / 255    # values from 0 to 1 for 
 # -------------------------------------------------------------- 3. transpose
 st.subheader("3 · Transpose: rows become columns")
 c1, c2 = st.columns(2)
-rows = c1.slider("rows of x", 1, 6, 3, key="transpose_rows")
-cols = c2.slider("columns of x", 1, 6, 4, key="transpose_cols")
+rows = setting_widget(SETTINGS["rows"], c1)
+cols = setting_widget(SETTINGS["cols"], c2)
 x = np.arange(rows * cols).reshape(rows, cols)
 plotly(flow_animation((rows, cols), (cols, rows), dst_slot=transpose_slots((rows, cols)),
                       titles=(f"x {format_shape((rows, cols))}",
@@ -145,15 +153,13 @@ code_panel(f"x = np.arange({rows * cols}).reshape(({rows}, {cols}))\n"
 st.markdown("**More axes.** `np.transpose(x, axes)` puts axis `axes[k]` of `x` at position "
             "`k`. Nothing moves in a picture this big, so we draw the axes: each keeps its "
             "size and colour, and gets a new number. With no `axes`, the order is reversed.")
-st.session_state.setdefault("transpose_nd_shape", "(300, 10, 50, 20)")
-st.session_state.setdefault("transpose_nd_axes", "None")
 example_buttons(["None", "(3, 2, 1, 0)", "(0, 2, 1, 3)", "(1, 0, 2, 3)", "(0, 0, 1, 2)"],
                 "transpose_nd_axes", columns=5, key_prefix="transpose_axes_example")
 c1, c2 = st.columns(2)
-shape_text = c1.text_input("x.shape", key="transpose_nd_shape", max_chars=80)
-axes_text = c2.text_input("axes (None = reverse)", key="transpose_nd_axes", max_chars=80)
+shape_text = setting_widget(SETTINGS["nd_shape"], c1)
+axes_text = setting_widget(SETTINGS["axes"], c2)
 try:
-    nd_shape, axes = parse_shape(shape_text), parse_axes(axes_text)
+    nd_shape, axes = SETTINGS["nd_shape"].parse(shape_text), SETTINGS["axes"].parse(axes_text)
     out = transpose_shape(nd_shape, axes)
 except ShapeError as err:
     show_error(f"np.transpose → ValueError: {err}")
@@ -167,4 +173,8 @@ else:
     shape_badge("result shape", out)
     code_panel(f"x = np.zeros({format_shape(nd_shape)})\n"
                f"np.transpose(x, axes={axes}).shape   # {format_shape(out)}")
-nav_link("pages/dot_product.py", "Next: feed the 784-long rows to a dense layer (Dot product)", "✖️")
+nav_link("pages/dot_product.py", "Where the 784-long rows go: a dense layer (Dot product)", "✖️")
+
+# -------------------------------------------------------------- 4. predict the shape
+st.subheader("4 · Predict the shape")
+shape_quiz(["reshape"], key="reshape_quiz", show_score=False)

@@ -19,12 +19,11 @@ ui.page_intro("🎯 Shape drill",
 kinds_col, level_col = st.columns([3, 2])
 kinds = ui.setting_widget(SHAPE_DRILL["kinds"], kinds_col)
 level = ui.setting_widget(SHAPE_DRILL["level"], level_col)
-if not kinds:
-    st.info("Choose at least one kind of question above.", icon="👆")
-    st.stop()
-
 # ---------------------------------------------------------------- the question
-shape_quiz(kinds, key="drill", level=level)
+if kinds:
+    shape_quiz(kinds, key="drill", level=level)
+else:
+    st.info("Choose at least one kind of question above.", icon="👆")
 
 # ---------------------------------------------------------------- the four rules, short
 with st.expander("The four rules on one card"):

@@ -9,11 +9,12 @@ from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sa
 from lib.indexing import (IndexParseError, batch_info, describe_selection, parse_index,
                           with_array_name)
 from lib.shapes import format_shape
-from lib.ui import (enter_page, code_panel, example_buttons, get_dataset, page_intro, plotly, shape_badge,
-                    show_error)
+from lib import ui
+from lib.ui.quiz import shape_quiz
+from lib.views import SLICING as SETTINGS
 
-enter_page(__file__)        # first: routes a direct link, records the page
-
+ui.enter_page(__file__)        # first: routes a direct link, records the page
+ss = st.session_state
 
 FULL_MNIST_TRAIN = 60_000  # only for the worked example; the page uses len(train_images)
 BOOK_BATCH = "train_images[128 * n : 128 * (n + 1)]"
@@ -22,41 +23,46 @@ EXAMPLES = ["train_images[10:100]", "train_images[10:100, :, :]",
             "train_images[:, 7:-7, 7:-7]", "train_images[4]", "train_images[:, ::2, ::-1]",
             "train_images[..., 14]", BOOK_BATCH]
 
-data = get_dataset()
+data = ui.get_dataset()
 train_images, train_labels = data.train_images, data.train_labels   # (N, 28, 28), (N,)
 N = len(train_images)
-st.session_state.setdefault("slicing_expr", EXAMPLES[0])
-st.session_state.setdefault("slicing_n", 3)           # the notebook's batch example takes n = 3
 
-page_intro("✂️ Slicing & batches",
-           f"`train_images` holds **{N:,}** digits here ({data.description}). Choosing part of a "
-           "tensor is called **slicing**: type an index below and see which samples, rows and "
-           "columns it keeps, and the shape that comes out.")
+ui.page_intro("✂️ Slicing & batches",
+              f"`train_images` holds **{N:,}** digits here ({data.description}). Choosing part "
+              "of a tensor is called **slicing**: type an index below and see which samples, "
+              "rows and columns it keeps, and the shape that comes out.")
+first = ui.top_slot()        # projector mode: the index, then the digit with its kept region
+
+# The index may use n and batch_size, whose sliders are drawn in section 2.
+SIZE_BOUNDS = (1, min(1024, N))
+batch_size = ui.setting_value(SETTINGS["batch_size"], SIZE_BOUNDS)
+last_batch = batch_info(N, batch_size).num_batches - 1
+if ss.get("slicing_n", 0) > last_batch:          # fewer batches than before: take the last
+    ss["slicing_n"] = last_batch
+variables = {"n": ui.setting_value(SETTINGS["n"], (0, last_batch)), "batch_size": batch_size}
 
 # ---------------------------------------------------------------- 1. type an index
-st.subheader("1 · Select part of `train_images`")
-st.markdown("Each axis gets `start:stop:step` (stop excluded, any part optional), a single "
-            "number, `...` (all remaining axes) or `None` (a new axis of size 1). Negative "
-            "numbers count from the end. The first five buttons and the last are the "
-            "notebook's examples; the others show more of the syntax:")
-example_buttons(EXAMPLES, "slicing_expr", columns=3, key_prefix="slicing_example")
-text = st.text_input("Your index (press Enter to apply)", key="slicing_expr",
-                     help="Also allowed: + - * // % and the variables n and batch_size "
-                          "from the batch sliders below.")
-variables = {"n": st.session_state.get("slicing_n", 0),     # the batch sliders below
-             "batch_size": st.session_state.get("slicing_batch_size", 128)}
+with ui.main_place(first, "1 · Select part of `train_images`",
+                   "Each axis gets `start:stop:step` (stop excluded, any part optional), a "
+                   "single number, `...` (all remaining axes) or `None` (a new axis of size 1). "
+                   "Negative numbers count from the end. Under the box, the first five examples "
+                   "and the last are the notebook's; the others show more of the syntax.",
+                   small=True):
+    box, badge = st.columns([3, 1], vertical_alignment="bottom")
+text = ui.setting_widget(SETTINGS["index"], box)
+ui.example_buttons(EXAMPLES, "slicing_expr", columns=3, key_prefix="slicing_example")
 try:
     index = parse_index(text, variables)
     selection = describe_selection(train_images.shape, index)
     if not selection.ok:
-        show_error(f"NumPy would refuse this index — IndexError: {selection.error}")
+        ui.show_error(f"NumPy would refuse this index — IndexError: {selection.error}")
 except IndexParseError as error:
-    show_error(f"Cannot read this index: {error}")
+    ui.show_error(f"Cannot read this index: {error}")
     selection = None
 if selection is not None and selection.ok:
-    st.session_state["slicing_last_good"] = text
+    ss["slicing_last_good"] = text
 else:  # keep the pictures of the last index that worked, so the page stays useful
-    text = st.session_state.get("slicing_last_good", EXAMPLES[0])
+    text = ss.get("slicing_last_good", EXAMPLES[0])
     index = parse_index(text, variables)
     selection = describe_selection(train_images.shape, index)
     if not selection.ok:
@@ -65,31 +71,31 @@ else:  # keep the pictures of the last index that worked, so the page stays usef
     st.caption(f"The pictures below still show the last index that worked: `{text}`.")
 
 samples, rows, cols = selection.axes
-code_col, badge_col = st.columns([3, 1])
-with code_col:
-    used = {k: v for k, v in variables.items() if re.search(rf"\b{k}\b", text)}
-    code_panel("".join(f"{k} = {v}\n" for k, v in used.items())
-               + f"selection = {with_array_name(text)}\n"
-               f"# NumPy receives the tuple {index!r}\n"
-               f"selection.shape   # {format_shape(selection.shape)}")
-with badge_col:
-    shape_badge("selection.shape", selection.shape,
-                help="Axes picked by a single number disappear; None adds a 1.")
+with badge:
+    ui.shape_badge("selection.shape", selection.shape,
+                   help="Axes picked by a single number disappear; None adds a 1.")
+used = {k: v for k, v in variables.items() if re.search(rf"\b{k}\b", text)}
+ui.code_panel("".join(f"{k} = {v}\n" for k, v in used.items())
+              + f"selection = {with_array_name(text)}\n"
+              f"# NumPy receives the tuple {index!r}\n"
+              f"selection.shape   # {format_shape(selection.shape)}")
 st.markdown("\n".join(f"- {axis_sentence(sel)}" for sel in selection.axes)
             + ("\n- each `None` / `np.newaxis` adds an axis of size 1 to the result"
                if any(item is None for item in index) else ""))
 
 st.markdown("**Axis 0: which digits are kept**")
-plotly(sample_strip(samples), key="slicing_samples")
+ui.plotly(sample_strip(samples), key="slicing_samples")
 st.caption("Top: every sample of `train_images`, darker where more are kept. "
            "Bottom: a close-up where each kept sample shows its place in the result "
            "(steps appear as stripes; a negative step counts down).")
 
-first = samples.positions[0] if samples.count else 0
-digit_col, crops_col = st.columns([3, 2])
+shown = samples.positions[0] if samples.count else 0
+with ui.main_place(first):
+    digit_col, crops_col = st.columns([3, 2])
 with digit_col:
-    st.markdown(f"**Axes 1 and 2 on `train_images[{first}]`**: dropped pixels are veiled red")
-    plotly(digit_selection(train_images[first], rows, cols), key="slicing_digit")
+    st.markdown(f"**Axes 1 and 2 on `train_images[{shown}]`**: dropped pixels are veiled red")
+    ui.plotly(digit_selection(train_images[shown], rows, cols,
+                              height=ui.projector_height(470, 350)), key="slicing_digit")
     st.caption("Tick labels give each row/column both ways: from the start | from the end "
                "(so `7:-7` keeps rows 7 to 20). A red arrow means the axis is read backwards.")
 with crops_col:
@@ -116,35 +122,28 @@ st.markdown("A network does not swallow the whole dataset at once: it trains on 
             "**batches**, slices along axis 0 (the *batch axis*). Batch `n` of size "
             "`batch_size` is `train_images[batch_size * n : batch_size * (n + 1)]`.")
 size_col, n_col = st.columns(2)
-with size_col:
-    batch_size = st.slider("batch_size", 1, min(1024, N), value=min(128, N),
-                           key="slicing_batch_size")
-count = batch_info(N, batch_size).num_batches
-with n_col:
-    if count > 1:
-        if st.session_state.get("slicing_n", 0) > count - 1:   # fewer batches than before
-            st.session_state["slicing_n"] = count - 1
-        n = st.slider("n (which batch, counted from 0)", 0, count - 1, key="slicing_n",
-                      help="Starts at 3, the batch the notebook's example takes.")
-    else:
-        n = st.session_state["slicing_n"] = 0
-        st.caption("batch_size covers the whole dataset: there is a single batch.")
+batch_size = ui.setting_widget(SETTINGS["batch_size"], size_col, options=SIZE_BOUNDS)
+if last_batch > 0:
+    n = ui.setting_widget(SETTINGS["n"], n_col, options=(0, last_batch))
+else:
+    n = ss["slicing_n"] = 0
+    n_col.caption("batch_size covers the whole dataset: there is a single batch.")
 info = batch_info(N, batch_size, n)
 batch_index = parse_index("train_images[batch_size * n : batch_size * (n + 1)]",
                           {"n": n, "batch_size": batch_size})
 batch_shape = describe_selection(train_images.shape, batch_index).shape
-code_panel(f"batch = train_images[batch_size * n : batch_size * (n + 1)]\n"
-           f"# batch_size = {batch_size}, n = {n}  ->  train_images[{info.start}:{info.stop}]\n"
-           f"batch.shape   # {format_shape(batch_shape)}")
+ui.code_panel(f"batch = train_images[batch_size * n : batch_size * (n + 1)]\n"
+              f"# batch_size = {batch_size}, n = {n}  ->  train_images[{info.start}:{info.stop}]\n"
+              f"batch.shape   # {format_shape(batch_shape)}")
 m1, m2, m3 = st.columns(3)
 with m1:
-    shape_badge("batch.shape", batch_shape)
+    ui.shape_badge("batch.shape", batch_shape)
 m2.metric("batches per epoch", f"{info.num_batches:,}",
           help=f"ceil({N:,} / {batch_size}): Keras prints this as {info.num_batches}/"
                f"{info.num_batches} while it fits")
 m3.metric("last batch holds", f"{info.last_batch_size:,}",
           help=f"{N:,} − {info.num_batches - 1} × {batch_size}")
-plotly(batch_strip(info), key="slicing_batches")
+ui.plotly(batch_strip(info), key="slicing_batches")
 first_of_batch = train_images[info.start:info.start + 12]          # (up to 12, 28, 28)
 st.image([upscale(img, 2) for img in as_ink(first_of_batch)], width=56,
          caption=[f"label {y}" for y in train_labels[info.start:info.start + 12]])
@@ -158,5 +157,9 @@ st.info(
     f"Here, with {N:,} images and batch_size {batch_size}: **{info.num_batches}** batches, "
     f"the last holds **{info.last_batch_size}**.", icon="🧮")
 st.button("Type this batch into the index box above", key="slicing_use_batch",
-          on_click=lambda: st.session_state.update(slicing_expr=BOOK_BATCH.replace(
-              "128", "batch_size")))
+          on_click=lambda: ss.update(slicing_expr=BOOK_BATCH.replace("128", "batch_size")))
+
+# ---------------------------------------------------------------- 3. predict the shape
+st.divider()
+st.subheader("3 · Predict the shape")
+shape_quiz(["slicing"], key="slicing_quiz", show_score=False)

@@ -12,6 +12,7 @@ from lib.train.config import (INIT_LABELS, PRESETS, TRAIN_SETTINGS, config_from,
 from lib.train.engines import ENGINES
 from lib.train.trainer import (diagnosis, evaluation_printout, fit_printout, make_run,
                                prepare_data)
+from lib.views import TRAIN_NAIVE
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state
@@ -30,13 +31,12 @@ n_train = len(data.train_images)
 
 # ---------------------------------------------------------------- settings
 previous = ss.get(ui.NAIVE_RUN)                                  # the settings come back with the run
-values, _ = TRAIN_SETTINGS.read(ss, {"train_size": train_size_options(n_train)})
-summary = (f"⚙️ Settings: learning_rate {values['learning_rate']:g} · batch_size "
-           f"{values['batch_size']} · {values['epochs']} epochs · {INIT_LABELS[values['init']]} init · "
-           f"{values['engine']} engine · {values['train_size']:,} training digits")
 values = ui.settings_expander(
     TRAIN_SETTINGS, [["preset", "learning_rate", "batch_size", "epochs"],
-                     ["engine", "init", "update_rule", "seed"], ["train_size"]], summary,
+                     ["engine", "init", "update_rule", "seed"], ["train_size"]],
+    lambda v: (f"⚙️ Settings: learning_rate {v['learning_rate']:g} · batch_size "
+               f"{v['batch_size']} · {v['epochs']} epochs · {INIT_LABELS[v['init']]} init · "
+               f"{v['engine']} engine · {v['train_size']:,} training digits"),
     options={"train_size": train_size_options(n_train)},
     defaults=vars(previous.config) if previous else None,
     on_change={"preset": lambda: ss.update(TRAIN_SETTINGS.state_for(PRESETS[ss.naive_preset]))})
@@ -73,7 +73,19 @@ def draw(run) -> None:
 
     probs = latest.predictions if latest is not None else None          # (16, 10) or None
     grid, detail = st.columns([3, 2])
-    pick = ss.get("naive_pick", 0)
+    labels = data.fixed_labels
+    with detail:                 # first: the grid outlines the digit picked here
+        pick = ui.setting_widget(TRAIN_NAIVE["pick"])
+        label = int(labels[pick])
+        if probs is None:
+            st.markdown(f"Digit #{pick + 1} is a **{label}**. Its prediction vector appears once "
+                        "the model exists: press **Start** or **Step one batch**.")
+        else:
+            st.caption(f"Digit #{pick + 1} is a {label}, outlined in blue on the left.")
+            ui.plotly(run.per_epoch("bars", lambda: prediction_bars(probs[pick], label, height=260),
+                                    pick), key="naive_pred_bars")
+            st.code(prediction_vector_code(pick, probs[pick], int(data.fixed_index[pick]), label),
+                    language="python")
     with grid:
         st.markdown("**16 test digits, as the network sees them now**")
         ui.plotly(run.per_epoch("grid", lambda: prediction_grid(
@@ -81,19 +93,6 @@ def draw(run) -> None:
             key="naive_digit_grid")
         st.caption("Above each digit: the network's guess and how sure it is, green when right, "
                    "red when wrong. They update after every epoch.")
-    with detail:
-        labels = data.fixed_labels
-        st.selectbox("Prediction vector of digit", list(range(16)), key="naive_pick",
-                     format_func=lambda i: f"#{i + 1} (a {labels[i]}, outlined in blue)")
-        label = int(labels[pick])
-        if probs is None:
-            st.markdown(f"Digit #{pick + 1} is a **{label}**. Its prediction vector appears once "
-                        "the model exists: press **Start** or **Step one batch**.")
-        else:
-            ui.plotly(run.per_epoch("bars", lambda: prediction_bars(probs[pick], label, height=260),
-                                    pick), key="naive_pred_bars")
-            st.code(prediction_vector_code(pick, probs[pick], int(data.fixed_index[pick]), label),
-                    language="python")
 
 
 ui.live_panel(state.run, "naive", draw)

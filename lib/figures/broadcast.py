@@ -65,6 +65,7 @@ MIN_TEXT_LINE = 0.8         # ... but at least this many cells
 MIN_WIDTH = 14.0            # cells: the caption and table need this much width
 SIDE_ROOM = 3               # cells added to the width for the margins
 CELL_PX_MIN, CELL_PX_MAX = 14.0, 58.0
+CELL_PX_FLOOR = 10.0        # ... down to this when the figure's height is bounded (a projector)
 TWO_ROWS_GAIN = 1.15        # the result goes under y only if cells get 15% bigger
 TABLE_COLUMN_MIN, TABLE_COLUMN_PX = 1.7, 50.0   # a shape-table column: cells, or pixels
 CONTROLS_PX = 130           # figure height added for the Play buttons and the slider
@@ -254,25 +255,28 @@ class Placement:
         return max(TABLE_COLUMN_MIN, TABLE_COLUMN_PX / self.cell_px)
 
 
-def _settle(w: float, h: float, one_row: bool) -> tuple[float, float, float, float]:
-    """Cell size in pixels for blocks w x h cells: (cell_px, u, drawing width, drawing height)."""
+def _settle(w: float, h: float, one_row: bool, screen_h: float = SCREEN_H_PX
+            ) -> tuple[float, float, float, float]:
+    """Cell size in pixels for blocks w x h cells: (cell_px, u, drawing width, drawing height),
+    the drawing at most SCREEN_W_PX wide and `screen_h` tall."""
     cell_px = FIRST_GUESS_CELL_PX
     for _ in range(SETTLE_ROUNDS):
         u = max(MIN_TEXT_LINE, TEXT_LINE_PX / cell_px)
         under = LABELS_BELOW + UNDER_BLOCK_LINES * u
         width = max(3 * w + 2 * BLOCK_GAP if one_row else 2 * w + BLOCK_GAP, MIN_WIDTH)
         height = HEADER_LINES * u + (h + under if one_row else 2 * (h + under) + ROW_GAP)
-        cell_px = max(CELL_PX_MIN, min(CELL_PX_MAX, SCREEN_W_PX / (width + SIDE_ROOM),
-                                       SCREEN_H_PX / height))
+        by_height = screen_h / height
+        cell_px = max(CELL_PX_MIN if by_height >= CELL_PX_MIN else CELL_PX_FLOOR,
+                      min(CELL_PX_MAX, SCREEN_W_PX / (width + SIDE_ROOM), by_height))
     return cell_px, u, width, height
 
 
-def _placement(grid: Grid) -> Placement:
+def _placement(grid: Grid, screen_h: float = SCREEN_H_PX) -> Placement:
     """x op y = result in one row, or the result under y: whichever gives bigger cells."""
     w, h = grid.width, grid.height
     best = None
     for one_row in (True, False):
-        cell_px, u, width, height = _settle(w, h, one_row)
+        cell_px, u, width, height = _settle(w, h, one_row, screen_h)
         if best is None or cell_px > best.cell_px * TWO_ROWS_GAIN:
             under = LABELS_BELOW + UNDER_BLOCK_LINES * u
             result = (Point(2 * (w + BLOCK_GAP), 0.0) if one_row
@@ -596,13 +600,20 @@ def _figure_layout(scene: Scene, steps: list[Step], frame_ms: int) -> dict:
 
 
 def broadcast_animation(x_shape: Shape, y_shape: Shape, op: str = "+", seed: int = 0,
-                        names: tuple[str, str] = ("x", "y"), frame_ms: int = 1400) -> go.Figure:
-    """The animated figure: one frame per broadcasting step, Play/Pause and a slider."""
+                        names: tuple[str, str] = ("x", "y"), frame_ms: int = 1400,
+                        start_step: int = 0, max_height: int = SCREEN_H_PX + CONTROLS_PX
+                        ) -> go.Figure:
+    """The animated figure: one frame per broadcasting step, Play/Pause and a slider.
+    It opens at `start_step` (clipped to the steps there are); ▶ Play goes on from there.
+    `max_height` bounds the figure's height in pixels, controls included."""
     story = _story(x_shape, y_shape, names, op)
     states = _tensor_states(story, seed)                 # (x, y) as drawn after each step
     grid = Grid(_extent(story, states))
-    scene = Scene(grid, _placement(grid), names, BROADCAST_OPERATIONS[op], story.stand_in)
+    place = _placement(grid, max(max_height - CONTROLS_PX, 4 * CELL_PX_MIN))
+    scene = Scene(grid, place, names, BROADCAST_OPERATIONS[op], story.stand_in)
     frames = [_frame(k, story, pair, scene) for k, pair in enumerate(states)]
-    fig = go.Figure(data=frames[0].data, frames=frames)
+    start = min(max(int(start_step), 0), len(frames) - 1)
+    fig = go.Figure(data=frames[start].data, frames=frames)
     fig.update_layout(**_figure_layout(scene, story.real, frame_ms))
+    fig.layout.sliders[0].active = start
     return fig

@@ -48,8 +48,9 @@ def digit_heatmap(image: np.ndarray, show_values: bool = True, title: str = "",
 
 def values_grid(values: np.ndarray, title: str = "", colorscale: str = "Blues",
                 fmt: str = "%{text}", height: int | None = None, zmid: float | None = None,
-                show_axes: bool = True) -> go.Figure:
-    """A 1-D or 2-D array as coloured cells with its values written in them."""
+                show_axes: bool = True, max_height: int | None = None) -> go.Figure:
+    """A 1-D or 2-D array as coloured cells with its values written in them; `height` in
+    pixels, else 60 per row, at most `max_height`."""
     values = np.asarray(values)
     z = values.reshape(1, -1) if values.ndim <= 1 else values
     text = np.vectorize(lambda v: f"{v:g}" if isinstance(v, (float, np.floating)) else str(v))(z)
@@ -63,7 +64,7 @@ def values_grid(values: np.ndarray, title: str = "", colorscale: str = "Blues",
     fig.update_xaxes(side="top", constrain="domain", visible=show_axes, dtick=1,
                      title="axis 0" if values.ndim == 1 else "axis 1")
     fig.update_layout(title=title or None, font=FONT, plot_bgcolor="white",
-                      height=height or max(140, 60 * rows + 90),
+                      height=height or min(max(140, 60 * rows + 90), max_height or 10**6),
                       margin=dict(l=10, r=10, t=70 if title else 40, b=10))
     return fig
 

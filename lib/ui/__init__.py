@@ -1,31 +1,33 @@
 """The only package of lib that imports Streamlit. Pages use it as `from lib import ui`:
 
-- nav: the router's helpers (pages, direct links, the lesson path), the shared dataset and
-  sidebar;
+- nav: the router's helpers (pages, direct links, the lesson path, the link to this view),
+  the shared dataset and sidebar;
 - widgets: titles, code panels, shape badges, figures, errors, example buttons, and the
   widgets a page's declared settings (lib/settings.py) draw, bound to the URL;
 - live: the live-training panel; inside: the look-inside panels; quiz: the shape quiz;
-- projector: projector mode;
+- projector: projector mode (styles, figure heights, the main figure's place);
 - internals: the one place that touches Streamlit's private internals (guarded, tested).
 """
 from lib.ui.inside import live_view, look_inside, numpy_engine_panel
 from lib.ui.live import (NAIVE_RUN, QUICKSTART_RUN, RunState, current_run, live_panel,
                          training_metrics)
 from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, follow_redirect,
-                        get_dataset, lesson_links, nav_link, navigation_pages, routing)
-from lib.ui.projector import projector_controls
+                        full_url, get_dataset, lesson_links, nav_link, navigation_pages, routing,
+                        view_link)
+from lib.ui.projector import height as projector_height
+from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.projector import requested as projector_requested
 from lib.ui.widgets import (PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
-                            page_intro, plotly, setting_widget, settings_expander, shape_badge,
-                            shape_pair_inputs, show_error)
+                            page_intro, plotly, setting_value, setting_widget, settings_expander,
+                            shape_badge, shape_pair_inputs, show_error)
 
 __all__ = [
     "live_view", "look_inside", "numpy_engine_panel",
     "NAIVE_RUN", "QUICKSTART_RUN", "RunState", "current_run", "live_panel", "training_metrics",
-    "came_back", "data_notice", "dataset_sidebar", "enter_page", "follow_redirect", "get_dataset",
-    "lesson_links", "nav_link", "navigation_pages", "routing",
-    "projector_controls", "projector_requested",
+    "came_back", "data_notice", "dataset_sidebar", "enter_page", "follow_redirect", "full_url", "get_dataset",
+    "lesson_links", "nav_link", "navigation_pages", "routing", "view_link",
+    "main_place", "projector_controls", "projector_height", "projector_requested", "top_slot",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
-    "plotly", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs",
+    "plotly", "setting_value", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs",
     "show_error",
 ]

@@ -112,6 +112,50 @@ def lesson_links(url_path: str) -> None:
         right.page_link(after.path, label=f"{after.title} →", icon=after.icon)
 
 
+# ---------------------------------------------------------------- the link to this view
+
+def page_address(url_path: str) -> str:
+    """The page's own address, without a query: st.context.url (what the browser shows,
+    behind any proxy); else built from the request's Host header; else (AppTest, which has
+    no request) a path from the server's root."""
+    url = st.context.url
+    if url:
+        return url
+    path = "" if BY_URL_PATH.get(url_path) is HOME else url_path
+    headers = st.context.headers or {}
+    host = headers.get("Host")
+    if host:
+        return f"{headers.get('X-Forwarded-Proto', 'http')}://{host}/{path}"
+    return f"/{path}"
+
+
+def full_url(link: str, here: str) -> str:
+    """A link relative to the app's root (as lib.views.link writes it) as a full URL, seen
+    from the page `here` (its url path)."""
+    from urllib.parse import urljoin
+
+    return urljoin(page_address(here), link)
+
+
+def current_view_url(url_path: str) -> str:
+    """The full URL of the view on screen: the page's address, its declared settings as they
+    are now (lib.views.view_params) and projector mode."""
+    from lib.ui.projector import requested
+    from lib.views import view_params, view_url
+
+    params = view_params(url_path, st.session_state, projector=requested())
+    return view_url(page_address(url_path), params)
+
+
+def view_link(url_path: str) -> None:
+    """'🔗 Link to this view' in the sidebar: the full URL of the view on screen, to copy.
+    The router calls it after the page has run, so the link holds the values just drawn."""
+    with st.sidebar.popover("🔗 Link to this view", width="stretch"):
+        st.code(current_view_url(url_path), language=None, wrap_lines=True)
+        st.caption("Copy it with the icon at the box's top right. It opens this page with "
+                   "these settings for anyone; a link never starts a training run.")
+
+
 def nav_link(path: str, label: str, icon: str | None = None) -> None:
     """A link to another page of the app (drawn only if that page exists)."""
     if page_exists(path):
@@ -127,8 +171,13 @@ def get_dataset() -> Dataset:
 def data_notice(data: Dataset) -> None:
     """Show why we fell back to the sample, once per browser session."""
     if data.note and not st.session_state.get("_data_notice_shown"):
+        from lib.ui.projector import requested
+
         st.session_state["_data_notice_shown"] = True
-        st.warning(data.note, icon="📦")
+        if requested():              # on a projector the page's title stays at the top
+            st.toast(data.note, icon="📦")
+        else:
+            st.warning(data.note, icon="📦")
 
 
 def dataset_sidebar(data: Dataset) -> None:

@@ -19,10 +19,11 @@ PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "
 STYLE = """
 <style>
 html { font-size: 140%; }
-[data-testid="stHeader"] { height: 2.4rem; background: transparent; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 2rem;
-                                       max-width: 100%; }
-[data-testid="stMain"] h1 { font-size: 2.1rem; padding-top: 0; }
+header[data-testid="stHeader"] { height: 2.4rem !important; min-height: 0; background: transparent; }
+[data-testid="stMainBlockContainer"] { padding: 2.6rem 1.6rem 2rem 2.6rem; max-width: 100%; }
+[data-testid="stMain"] h1 { font-size: 2.1rem; padding-top: 0; padding-bottom: 0.25rem; }
+[data-testid="stMain"] h2 { font-size: 1.6rem; }
+[data-testid="stMain"] h3 { font-size: 1.3rem; }
 [data-testid="stCode"] code, [data-testid="stCode"] pre { font-size: 1.05rem; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
@@ -40,6 +41,32 @@ def requested() -> bool:
         return bool(PROJECTOR.from_url(st.query_params.get(PROJECTOR.key, "false")))
     except ValueError:
         return False
+
+
+def height(normal: int | None, projector: int) -> int | None:
+    """A figure's height: `projector` in projector mode (chosen so the page's main figure
+    fits a 1280x720 screen under the title), `normal` otherwise."""
+    return projector if requested() else normal
+
+
+def top_slot():
+    """A place right under the page's title. In projector mode the page draws its main
+    figure there (`with main_place(slot):`), whatever comes first in the page otherwise."""
+    return st.container()
+
+
+def main_place(slot, heading: str = "", text: str = "", small: bool = False):
+    """Where the page's main section goes: `slot` in projector mode, here otherwise. The
+    section's heading and its short instruction are drawn here only: on a projector the
+    page's title says enough, and the room goes to the figure."""
+    if requested():
+        return slot
+    place = st.container()
+    if heading:
+        (place.subheader if small else place.header)(heading)
+    if text:
+        place.markdown(text)
+    return place
 
 
 def projector_controls() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lib.shapes import format_shape
 
@@ -11,9 +12,19 @@ PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": Tr
 
 
 def page_intro(title: str, text: str) -> None:
-    """Page title and a one- or two-sentence promise of what the student will see."""
-    st.title(title)
-    st.markdown(text)
+    """Page title and a one- or two-sentence promise of what the student will see. In
+    projector mode the promise folds into a small expander beside the title, so the page's
+    main figure starts right under it."""
+    from lib.ui.projector import requested
+
+    if not requested():
+        st.title(title)
+        st.markdown(text)
+        return
+    head, about = st.columns([5, 2], vertical_alignment="center")
+    head.title(title)
+    with about.expander("ℹ️ About this page"):
+        st.markdown(text)
 
 
 def code_panel(code: str, caption: str | None = None) -> None:
@@ -60,30 +71,24 @@ def broadcast_step_list(steps, start: int = 1) -> None:
         code.code(step.code, language="python")
 
 
-def shape_pair_inputs(key: str, presets: dict[str, tuple[str, str]],
-                      labels: tuple[str, str] = ("shape of a", "shape of b"),
-                      allow_minus_one: tuple[bool, bool] = (False, False)):
-    """Preset buttons + two typed shapes. Returns the two parsed shapes, or None after
-    showing why one cannot be read (nothing is allocated: shapes only)."""
-    from lib.shapes import parse_shape
-    keys = (f"{key}_a", f"{key}_b")
-    first = next(iter(presets.values()))
-    for k, text in zip(keys, first):
-        st.session_state.setdefault(k, text)
-
+def shape_pair_inputs(first, second, presets: dict[str, tuple[str, str]], key: str):
+    """Preset buttons + two typed shapes, the declared text settings `first` and `second`
+    (bound to the URL, read by their own whitelist parsers). A preset's button writes both
+    boxes in a callback. Returns the two parsed shapes, or None after showing why one
+    cannot be read (nothing is allocated: shapes only)."""
     def choose(pair: tuple[str, str]) -> None:
-        st.session_state[keys[0]], st.session_state[keys[1]] = pair
+        st.session_state[first.key], st.session_state[second.key] = pair
     cols = st.columns(len(presets))
     for i, (label, pair) in enumerate(presets.items()):
         cols[i].button(label, key=f"{key}_preset_{i}", on_click=choose, args=(pair,),
                        width="stretch")
     shapes = []
-    for col, k, label, minus in zip(st.columns(2), keys, labels, allow_minus_one):
-        text = col.text_input(label, key=k, max_chars=80)
+    for col, setting in zip(st.columns(2), (first, second)):
+        text = setting_widget(setting, col)
         try:
-            shapes.append(parse_shape(text, allow_minus_one=minus))
+            shapes.append(setting.parse(text))
         except ValueError as err:
-            show_error(f"{label}: {err}")
+            show_error(f"{setting.label}: {err}")
             return None
     return tuple(shapes)
 
@@ -107,13 +112,37 @@ def take_link_value(setting, options=None, default=None) -> object:
     if key in state or key not in st.query_params:
         return None
     try:
-        state[key] = setting.from_url(st.query_params.get(key), options)
+        state[key] = setting.from_url(_link_text(setting), options)
         return None
     except ValueError as err:
         state[key] = setting.default_for(options) if default is None else default
         state.setdefault(LINK_NOTES, {})[key] = (
             f"🔗 The link's {setting.label} was not used ({err}); showing the default.")
         return state[key]
+
+
+def _link_text(setting) -> str:
+    """The link's text for a setting. Streamlit writes a multiselect as one parameter per
+    choice (?k=a&k=b), our links as one (?k=a,b): both read as "a,b"."""
+    values = st.query_params.get_all(setting.key)
+    return ",".join(values) if setting.widget == "multiselect" else st.query_params.get(setting.key)
+
+
+def setting_value(setting, options=None):
+    """The value `setting`'s widget will show when the page draws it later in this run, for
+    a page that needs it sooner (read only: the session's value, else the link's if its
+    rules allow it, else the default)."""
+    if setting.widget in ("number", "slider"):
+        options = tuple(options) if options is not None else None
+    state = st.session_state
+    if setting.key in state and _still_allowed(setting, state[setting.key], options):
+        return state[setting.key]
+    if setting.key not in state and setting.key in st.query_params:
+        try:
+            return setting.from_url(_link_text(setting), options)
+        except ValueError:
+            pass
+    return setting.default_for(options)
 
 
 def setting_widget(setting, where=None, *, options=None, default=None, on_change=None,
@@ -135,16 +164,16 @@ def setting_widget(setting, where=None, *, options=None, default=None, on_change
     start = setting.default_for(options) if default is None else default
     key, state = setting.key, st.session_state
     wanted = take_link_value(setting, options, default) if bind else None
-    if key in state:
-        try:
-            setting.check(state[key], options)
-        except ValueError:
-            del state[key]
+    refused = key in state.get(LINK_NOTES, {})
+    if refused:
+        _drop_link_value(key)
+    if key in state and not _still_allowed(setting, state[key], options):
+        del state[key]
     # When the session already holds a value it wins: we then pass Streamlit's own default
     # for `value`/`index`, which it ignores without warning about a conflict.
     fresh = key not in state
     common = dict(key=key, help=setting.help or None, on_change=on_change, disabled=disabled,
-                  bind="query-params" if bind else None)
+                  bind="query-params" if bind and not refused else None)
     value = _draw(setting, where, options, start, fresh, common)
     if wanted is not None and value != wanted:    # the URL's text won over session state
         state[LINK_FIXES][key] = wanted
@@ -153,6 +182,29 @@ def setting_widget(setting, where=None, *, options=None, default=None, on_change
     if note:
         where.caption(note)
     return value
+
+
+def _drop_link_value(key: str) -> None:
+    """A refused link value leaves the URL, and its widget is drawn unbound on this run:
+    otherwise Streamlit reads the text itself when it binds the widget, and some texts
+    break it (an integer box given "1e309" raises OverflowError inside Streamlit 1.67).
+    From the next run on the widget is bound again and the URL follows it."""
+    try:
+        del st.query_params[key]
+    except (KeyError, StreamlitAPIException):       # not there, or already bound
+        pass
+
+
+def _still_allowed(setting, value, options) -> bool:
+    """May a value left in the session stay? A text box keeps what the student typed, even
+    text the page then refuses with its own message (only a link's text must parse)."""
+    if setting.widget == "text":
+        return isinstance(value, str)
+    try:
+        setting.check(value, options)
+    except ValueError:
+        return False
+    return True
 
 
 def _draw(setting, where, options, start, fresh: bool, common: dict):
@@ -183,13 +235,18 @@ def _draw(setting, where, options, start, fresh: bool, common: dict):
     return where.toggle(setting.label, value=bool(start) if fresh else False, **common)
 
 
-def settings_expander(settings, rows, summary: str, *, options=None, defaults=None,
+def settings_expander(settings, rows, summary, *, options=None, defaults=None,
                       on_change=None) -> dict:
     """A page's declared settings folded into one expander whose title sums them up.
     `rows` lists setting names per row (column widths follow the number of names);
-    `options`, `defaults` and `on_change` map names to run-time choices, starting values
-    and callbacks. Returns {name: value}, every value checked against its declaration."""
+    `summary` is the title, or a function of {name: value} that writes it from the values
+    the widgets are about to show (a link's included); `options`, `defaults` and
+    `on_change` map names to run-time choices, starting values and callbacks. Returns
+    {name: value}, every value checked against its declaration."""
     options, defaults, on_change = options or {}, defaults or {}, on_change or {}
+    if callable(summary):
+        summary = summary({s.name: _upcoming(s, options.get(s.name), defaults.get(s.name))
+                           for s in settings})
     with st.expander(summary, expanded=False):
         for names in rows:
             for column, name in zip(st.columns(len(names)), names):
@@ -197,3 +254,12 @@ def settings_expander(settings, rows, summary: str, *, options=None, defaults=No
                                default=defaults.get(name), on_change=on_change.get(name))
     values, _ = settings.read(st.session_state, options)
     return values
+
+
+def _upcoming(setting, options, default):
+    """setting_value, with the page's own starting value when neither session nor link
+    has one."""
+    if default is not None and setting.key not in st.session_state and \
+            setting.key not in st.query_params:
+        return default
+    return setting_value(setting, options)

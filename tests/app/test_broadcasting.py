@@ -1,6 +1,8 @@
 """AppTest: Broadcasting."""
-from lib.quiz import Question, answer_text
-from tests.app.helpers import open_page, plotly_specs
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import ROOT, check_quiz_marks_right_and_wrong, open_page, plotly_specs
 
 
 def broadcasting_page():
@@ -66,25 +68,10 @@ def test_huge_shapes_are_computed_not_built():
     assert any("too many to build" in i.value for i in at.info)
 
 
-def _quiz(at, question, answer):
-    at.session_state["quiz_question"] = question
-    at.text_input(key="quiz_answer").input(answer)
-    at.button(key="quiz_check").click().run()
-    assert not at.exception
-
-
 def test_quiz_marks_right_and_wrong():
-    at = broadcasting_page()
-    question = at.session_state["quiz_question"]
-    _quiz(at, question, answer_text(question))
-    assert at.success and "Right" in at.success[-1].value
-
-    _quiz(at, Question((32, 10), (10,)), "(10, 32)")
-    assert any("Not quite" in e.value for e in at.error)
-
-    _quiz(at, Question((3, 5), (4, 5)), "error")
-    assert "Right" in at.success[-1].value
-    assert at.session_state["quiz_score"] == [2, 3]
+    """Right, then 🎲 a new question number, then wrong: score, verdict and the rule walked
+    through on that question (the page's quiz is lib/ui/quiz.py, key "quiz")."""
+    check_quiz_marks_right_and_wrong(broadcasting_page(), "quiz", "broadcast")
 
 
 def test_quiz_new_question_clears_the_answer():
@@ -93,6 +80,45 @@ def test_quiz_new_question_clears_the_answer():
     at.button(key="quiz_new").click().run()
     assert not at.exception
     assert at.text_input(key="quiz_answer").value == ""
+
+
+def test_a_link_opens_the_animation_at_its_step():
+    at = AppTest.from_file(str(ROOT / "pages/broadcasting.py"), default_timeout=60)
+    at.query_params.update(bc_x="(64, 3, 32, 10)", bc_y="(32, 10)", bc_op="np.maximum(x, y)",
+                           bc_step="3")
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="bc_step").value == 3
+    spec = animation(at)
+    assert spec["layout"]["sliders"][0]["active"] == 3
+    assert spec["data"] == spec["frames"][3]["data"]
+    assert metrics(at)["np.maximum(x, y).shape"] == "(64, 3, 32, 10)"
+
+
+@pytest.mark.parametrize("text", ["9", "1e309", "inf", "-1"])
+def test_a_step_past_the_last_falls_back_to_the_first_with_a_note(text):
+    """9: the book's example has 4 steps. 1e309 and inf would reach Streamlit's own reading
+    of a bound integer box, which raises OverflowError (Streamlit 1.67): a refused value is
+    taken out of the URL before the box is bound."""
+    at = AppTest.from_file(str(ROOT / "pages/broadcasting.py"), default_timeout=60)
+    at.query_params["bc_step"] = text
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="bc_step").value == 0
+    assert animation(at)["layout"]["sliders"][0]["active"] == 0
+    assert any("link's opens at step was not used" in c.value for c in at.caption)
+    assert "bc_step" not in at.query_params
+    at.run()
+    assert not at.exception and at.number_input(key="bc_step").value == 0
+
+
+def test_choosing_a_preset_opens_its_animation_at_the_first_step():
+    at = broadcasting_page()
+    at.number_input(key="bc_step").set_value(2).run()
+    assert animation(at)["layout"]["sliders"][0]["active"] == 2
+    at.selectbox(key="bc_preset").select_index(2).run()
+    assert at.number_input(key="bc_step").value == 0
+    assert animation(at)["layout"]["sliders"][0]["active"] == 0
 
 
 def test_the_intro_says_fewer_axes_not_smaller():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lib.products import random_matrix
-from tests.app.helpers import errors, metric, open_page, plotly_specs
+from tests.app.helpers import check_quiz_marks_right_and_wrong, errors, metric, open_page, plotly_specs
 
 PAGE = "pages/dot_product.py"
 
@@ -135,3 +135,7 @@ def test_order_note_says_when_the_products_happen_to_be_equal(at):
     A, B = random_matrix((2, 2), 0), random_matrix((2, 2), 1)
     expected = "happen to be **equal**" if np.array_equal(A @ B, B @ A) else "different numbers"
     assert any(expected in c.value for c in at.caption)
+
+
+def test_the_dot_quiz_marks_right_and_wrong(at):
+    check_quiz_marks_right_and_wrong(at, "dot_quiz", "dot")

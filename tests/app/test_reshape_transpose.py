@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lib.data import load_mnist
-from tests.app.helpers import errors, metric, open_page, plotly_specs
+from tests.app.helpers import check_quiz_marks_right_and_wrong, errors, metric, open_page, plotly_specs
 
 PAGE = "pages/reshape_transpose.py"
 N = len(load_mnist().train_images)
@@ -95,3 +95,8 @@ def test_2d_transpose_sliders(at):
     at.slider(key="transpose_rows").set_value(6).run()
     at.slider(key="transpose_cols").set_value(1).run()
     assert not at.exception
+
+
+def test_the_reshape_quiz_marks_right_and_wrong():
+    at = open_page("pages/reshape_transpose.py")
+    check_quiz_marks_right_and_wrong(at, "reshape_quiz", "reshape")

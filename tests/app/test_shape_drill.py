@@ -186,3 +186,15 @@ def test_the_drill_generators_agree_with_numpy(kind):
 def test_the_mixed_drill_draws_every_kind():
     seen = {drill_question(KINDS, "basic", seed).kind for seed in range(40)}
     assert seen == set(KINDS)
+
+
+def test_kinds_in_a_link_read_both_ways():
+    """Our links write ?drill_kinds=Dot product,Slicing; Streamlit's own URL repeats the
+    parameter (?drill_kinds=Dot product&drill_kinds=Slicing): both open those two kinds."""
+    for value in ("Dot product,Slicing", ["Dot product", "Slicing"]):
+        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+        at.query_params["drill_kinds"] = value
+        at.run()
+        assert not at.exception
+        assert list(at.multiselect(key="drill_kinds").value) == ["dot", "slicing"], value
+        assert question(at).kind in ("dot", "slicing")

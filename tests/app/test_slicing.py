@@ -6,7 +6,7 @@ import math
 import pytest
 
 from lib.data import load_mnist
-from tests.app.helpers import open_page, plotly_specs
+from tests.app.helpers import check_quiz_marks_right_and_wrong, open_page, plotly_specs
 
 N = len(load_mnist().train_images)
 
@@ -63,7 +63,6 @@ def test_example_buttons_fill_the_input(at):
     ("train_images[10:100", "never closed"),
     ("__import__('os').system('id')", "function calls are not allowed"),
     ("9**9**9", "power"),
-    ("train_images[" + "9" * 400 + "]", "too long"),
     ("train_images[1.5]", "whole numbers"),
     (f"train_images[{N + 10}]", f"index {N + 10} is out of bounds for axis 0 with size {N}"),
     ("train_images[0, 0, 0, 0]", "too many indices"),
@@ -77,6 +76,14 @@ def test_bad_expressions_show_an_error_and_keep_the_page(at, text, words):
     assert metric(at, "selection.shape") == f"({N}, 14, 14)"
     assert len(at.get("plotly_chart")) == 3
     assert metric(at, "batch.shape") == "(128, 28, 28)"
+
+
+def test_the_box_takes_at_most_300_characters(at):
+    """The box itself stops at the parser's limit (a link's longer text is refused before
+    anything parses it: tests/browser/test_links.py)."""
+    type_index(at, "train_images[" + "9" * 400 + "]")
+    assert len(at.text_input(key="slicing_expr").value) == 300
+    assert len(at.error) == 1 and "never closed" in at.error[0].value
 
 
 def test_batch_sliders_update_the_batch(at):
@@ -122,3 +129,7 @@ def test_the_batch_slider_starts_at_the_notebooks_n_3(at):
     assert at.slider(key="slicing_n").value == 3
     batch = next(c.value for c in at.code if c.value.startswith("batch = "))
     assert "n = 3  ->  train_images[384:512]" in batch
+
+
+def test_the_slicing_quiz_marks_right_and_wrong(at):
+    check_quiz_marks_right_and_wrong(at, "slicing_quiz", "slicing")

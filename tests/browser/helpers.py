@@ -48,6 +48,11 @@ def assert_no_exception(page) -> None:
         raise AssertionError("the page shows an exception:\n" + errors.first.inner_text()[:2000])
 
 
+def expect_no_exception(page) -> None:
+    """After the checks of a test have waited for the page's final state: no traceback."""
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
 def metric(page, label: str):
     """The value element of the first st.metric whose label contains `label`."""
     return (page.locator('[data-testid="stMetric"]').filter(has_text=label).first

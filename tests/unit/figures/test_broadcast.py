@@ -244,3 +244,27 @@ def test_pad_shape_is_how_the_figure_lines_shapes_up():
     assert pad_shape((32, 10), 4) == (1, 1, 32, 10)
     assert pad_shape((10,), 3, None) == (None, None, 10)
     assert math.prod(pad_shape((), 3)) == 1
+
+
+def test_the_animation_can_open_at_any_step():
+    """start_step: the figure shows that frame first and its slider stands there (a link
+    with bc_step opens the animation at that step); out-of-range steps are clipped."""
+    fig = broadcast_animation((64, 3, 32, 10), (32, 10), op="maximum", start_step=3)
+    assert fig.layout.sliders[0].active == 3
+    assert [t.to_plotly_json() for t in fig.data] == \
+        [t.to_plotly_json() for t in fig.frames[3].data]
+    fig = broadcast_animation((32, 10), (10,), start_step=99)
+    assert fig.layout.sliders[0].active == len(fig.frames) - 1
+    assert broadcast_animation((32, 10), (10,), start_step=-5).layout.sliders[0].active == 0
+    assert broadcast_animation((32, 10), (10,)).layout.sliders[0].active == 0
+
+
+@pytest.mark.parametrize("x, y", [((32, 10), (10,)), ((3, 1), (1, 4)), ((64, 3, 32, 10), (32, 10)),
+                                  ((8, 1, 6, 1), (7, 1, 5)), ((32, 10), (32,))])
+def test_a_bounded_height_is_kept_up_to_rank_4(x, y):
+    """max_height (projector mode: the figure under the inputs on a 720 px screen) bounds the
+    figure's height, controls included; the default leaves the laptop layout as it was."""
+    for bound in (450, 600):
+        assert broadcast_animation(x, y, max_height=bound).layout.height <= bound
+    assert broadcast_animation(x, y).layout.height == \
+        broadcast_animation(x, y, max_height=830).layout.height

@@ -1,0 +1,105 @@
+"""Projector mode at 1280x720: every page opened from a teacher's link (non-default
+settings, tests/browser/test_links.py VIEWS, plus ?projector=true) in a fresh browser shows
+that view (expect_view), its title and main figure are on the screen without scrolling,
+text is 1.4x, the sidebar is folded; the mode survives the lesson's "next" link.
+Screenshots of what the room sees land in tests/browser/screenshots/projector/<page>.png
+(git-ignored): look at them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from lib.chapter import PAGES
+from lib.views import link
+from tests.browser.helpers import SCREENSHOTS, expect_no_exception, open_app_page
+from tests.browser.test_links import VIEWS, expect_view
+
+SCREEN = {"width": 1280, "height": 720}
+HEADER = '[data-testid="stHeader"]'
+TITLE = '[data-testid="stMain"] h1'
+SIDEBAR = '[data-testid="stSidebar"]'
+
+# Each page's main figure (what must be fully on screen), by the keyed element(s) that
+# draw it; "drawn" is what appears once it is really on the page.
+MAIN = {
+    "home": [".st-key-home_digit_fig .js-plotly-plot"],
+    "first_network": [".st-key-qs_start", ".st-key-qs_loss_chart .js-plotly-plot"],
+    "rank_shape": [".st-key-builder_picture .js-plotly-plot"],
+    "slicing": [".st-key-slicing_expr", ".st-key-slicing_digit .js-plotly-plot"],
+    "elementwise": [".st-key-ew_relu_grid .js-plotly-plot", ".st-key-ew_add_grid .js-plotly-plot"],
+    "broadcasting": [".st-key-bc_x", ".st-key-bc_animation .js-plotly-plot"],
+    "dot_product": [".st-key-dot_rule_a", ".st-key-dot_rule_fig .js-plotly-plot"],
+    "reshape_transpose": [".st-key-reshape_b", ".st-key-reshape_flow .js-plotly-plot"],
+    "gradient_tape": [".st-key-tape_x", ".st-key-tape_tangent .js-plotly-plot"],
+    "train_naive": [".st-key-naive_start", ".st-key-naive_loss_chart .js-plotly-plot"],
+    "shape_drill": ['[data-testid="stCode"]', ".st-key-drill_answer", ".st-key-drill_check"],
+    "for_teachers": ['[data-testid="stLinkButton"]', "text=0–4 min · The data is a tensor",
+                     '[data-testid="stCode"]'],          # the first step, its link and button
+}
+
+
+def test_every_page_is_covered():
+    assert set(MAIN) == set(VIEWS) == {p.url_path for p in PAGES}
+
+
+def open_projected(browser, app_url, url_path: str, **values):
+    """A fresh browser at 1280x720 on the page's link in projector mode."""
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    open_app_page(page, app_url, link(url_path, projector=True, **values))
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    return context, page
+
+
+def expect_projector_mode(page) -> None:
+    """Text at 1.4x (Streamlit sizes text in rem) and the sidebar folded away."""
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '22.4px'")
+    expect(page.locator(SIDEBAR)).to_have_attribute("data-collapsed", "true")
+
+
+def on_screen(page, selector: str, below: float = 0) -> dict:
+    """The element's box, once drawn; it must lie within the first 720 px, below `below`."""
+    element = page.locator(selector).first
+    expect(element).to_be_visible()
+    box = element.bounding_box()
+    assert box is not None, selector
+    assert box["y"] >= below - 1 and box["y"] + box["height"] <= SCREEN["height"] + 1, (
+        f"{selector} spans y {box['y']:.0f}..{box['y'] + box['height']:.0f}")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"] + 1, selector
+    return box
+
+
+@pytest.mark.parametrize("url_path", sorted(MAIN))
+def test_a_teachers_link_shows_its_view_and_the_main_figure_fits_a_projector(
+        browser, app_url, url_path):
+    values, _ = VIEWS[url_path]
+    context, page = open_projected(browser, app_url, url_path, **values)
+    try:
+        expect_view(page, url_path)
+        expect_projector_mode(page)
+        header = page.locator(HEADER).first.bounding_box()
+        title = on_screen(page, TITLE, below=header["y"] + header["height"] if header else 0)
+        for selector in MAIN[url_path]:
+            on_screen(page, selector, below=title["y"] + title["height"])
+        expect_no_exception(page)
+        (SCREENSHOTS / "projector").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "projector" / f"{url_path}.png"))
+    finally:
+        context.close()
+
+
+def test_projector_mode_follows_the_lesson_to_the_next_page(browser, app_url):
+    context, page = open_projected(browser, app_url, "broadcasting")
+    try:
+        expect_projector_mode(page)
+        page.get_by_role("link", name=re.compile("Dot product →")).click()
+        expect(page).to_have_url(re.compile(r"/dot_product\?(.*&)?projector=true"))
+        expect(page.locator(TITLE).first).to_have_text(re.compile("Dot product"))
+        expect_projector_mode(page)
+        on_screen(page, ".st-key-dot_rule_fig .js-plotly-plot")
+        expect_no_exception(page)
+    finally:
+        context.close()
