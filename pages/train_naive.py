@@ -64,12 +64,16 @@ def draw(run) -> None:
         trainer.config.learning_rate))
     if note and run.status != "diverged":
         st.info(note, icon="🩺")
-    with st.expander("📜 What the notebook's `fit` and evaluation cell print for this run"):
-        printed = fit_printout(run.batches) or "(press Start)"
-        st.code(printed, language="text", height=260 if printed.count("\n") > 12 else "content")
-        if latest is not None:
-            st.caption(f"The evaluation cell, on the model after epoch {latest.epoch}:")
-            st.code(evaluation_printout(latest), language="text")
+    box, is_open = ui.lazy_expander(
+        "📜 What the notebook's `fit` and evaluation cell print for this run", "naive_printout")
+    if is_open:
+        with box:
+            printed = fit_printout(run.batches) or "(press Start)"
+            st.code(printed, language="text",
+                    height=260 if printed.count("\n") > 12 else "content")
+            if latest is not None:
+                st.caption(f"The evaluation cell, on the model after epoch {latest.epoch}:")
+                st.code(evaluation_printout(latest), language="text")
 
     probs = latest.predictions if latest is not None else None          # (16, 10) or None
     grid, detail = st.columns([3, 2])
@@ -102,9 +106,9 @@ st.header("The code that runs")
 st.caption("Read from the source files of this app: what you see is exactly what trains above.")
 tabs = naive_code_tabs(ENGINES[state.config.engine], state.config.learning_rate,
                        state.config.update_rule)
-for tab, (code, caption) in zip(st.tabs(list(tabs)), tabs.values()):
+for tab, label in ui.open_tabs(tabs, key="naive_code_tab"):      # only the open tab runs
     with tab:
-        ui.code_panel(code, caption)
+        ui.code_panel(*tabs[label])
 
 # ---------------------------------------------------------------- forward pass as shapes
 st.header("The forward pass, as shapes")
@@ -131,6 +135,9 @@ ui.look_inside(state.run, "naive", lambda: trainer.engine.weights()[0] if traine
                ui.get_dataset().test_images, data.test_labels,
                trainer.engine.predict if trainer.engine else None,
                W1_start=start()[0] if state.run.status != "idle" else None)
-with st.expander("🧪 The numpy engine's gradients against GradientTape's"):
-    ui.numpy_engine_panel(lambda: trainer.engine.weights() if trainer.engine else start(),
-                          data.train_images, data.train_labels, "naive_numpy")
+box, is_open = ui.lazy_expander("🧪 The numpy engine's gradients against GradientTape's",
+                                "naive_numpy_open")
+if is_open:
+    with box:
+        ui.numpy_engine_panel(lambda: trainer.engine.weights() if trainer.engine else start(),
+                              data.train_images, data.train_labels, "naive_numpy")

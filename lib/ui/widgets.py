@@ -263,3 +263,18 @@ def _upcoming(setting, options, default):
             setting.key not in st.query_params:
         return default
     return setting_value(setting, options)
+
+
+def open_tabs(labels, key: str):
+    """Tabs where only the open one runs (Streamlit's lazy tabs): yields (tab, label) for the
+    open tab alone. For heavy or many tabs on pages a whole class keeps rerunning."""
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    for tab, label in zip(tabs, labels):
+        if tab.open:
+            yield tab, label
+
+
+def lazy_expander(label: str, key: str):
+    """An expander whose content runs only while it is open: returns (container, is_open)."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box, bool(box.open)

@@ -136,6 +136,8 @@ def test_look_inside_on_the_naive_page_with_the_numpy_engine():
     at.run()
     titles = [str((s["layout"].get("title") or {}).get("text")) for s in plotly_specs(at)]
     assert any("test digits, after epoch 1" in t for t in titles)            # confusion matrix
+    at.session_state["naive_numpy_open"] = True                             # open the check
+    at.run()
     at.button(key="naive_numpy_check").click().run()
     assert not at.exception, at.exception
     assert any("gradients **match**" in m.value and "1e-5" in m.value for m in at.markdown)
