@@ -1,9 +1,12 @@
-"""Startup figures: sample load time, cold start to a rendered Home page, widget rerun time.
+"""Startup figures: sample load time, cold start to a rendered Home page, widget rerun time,
+and Start -> first batch on screen on both training pages.
 
     python bench/startup.py            # prints a table and one JSON line
 
 Cold start = `streamlit run` launched -> Home page rendered and idle in headless Chromium.
 Rerun = a widget change on Home (AppTest, in-process) until the script finishes.
+First batch = on a server whose TensorFlow warm-up has finished (lib/server.py), the click on
+Start -> the status line in Chromium shows batch 1 (median of three fresh pages each).
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ def sample_load_seconds(repeats: int = 5) -> float:
     return statistics.median(load_mnist("sample").load_seconds for _ in range(repeats))
 
 
-def cold_start_seconds() -> float | None:
+def cold_start_seconds() -> tuple[float, dict] | None:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -59,11 +62,35 @@ def cold_start_seconds() -> float | None:
             page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                    timeout=60_000)
             elapsed = time.perf_counter() - started
+            first = {name: first_batch_seconds(browser, port, name) for name in
+                     ("train_naive", "first_network")}
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return elapsed
+    return elapsed, first
+
+
+def first_batch_seconds(browser, port: int, page_name: str, repeats: int = 3) -> float:
+    """Start -> 'batch 1 of' (or more) in the status line, TensorFlow already warm."""
+    times = []
+    for i in range(repeats + 1):                      # the first one waits out the warm-up
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/{page_name}")
+        page.wait_for_selector('[data-testid="stProgress"]', timeout=90_000)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                               timeout=90_000)
+        start = time.perf_counter()
+        page.locator('[data-testid="stButton"] button').filter(has_text="Start").first.click()
+        page.wait_for_function(
+            """() => /batch [1-9][\d,]* of/.test(
+                   document.querySelector('[data-testid="stProgress"]')?.innerText || '')""",
+            timeout=120_000)
+        if i:
+            times.append(time.perf_counter() - start)
+        context.close()
+    return statistics.median(times)
 
 
 def rerun_seconds(repeats: int = 5) -> float:
@@ -81,7 +108,9 @@ def rerun_seconds(repeats: int = 5) -> float:
 def main() -> None:
     figures = {"sample_load_s": round(sample_load_seconds(), 4)}
     cold = cold_start_seconds()
-    figures["cold_start_home_s"] = None if cold is None else round(cold, 2)
+    figures["cold_start_home_s"] = None if cold is None else round(cold[0], 2)
+    for name, seconds in (cold[1] if cold else {}).items():
+        figures[f"start_to_first_batch_s_{name}"] = round(seconds, 2)
     figures["home_rerun_s"] = round(rerun_seconds(), 3)
     for k, v in figures.items():
         print(f"{k:>20}: {v}")
