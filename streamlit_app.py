@@ -42,6 +42,7 @@ data = ui.get_dataset()
 page = st.navigation(ui.navigation_pages())
 ui.follow_redirect()          # a direct link that reached a page before the router did
 ui.projector_controls()
+ui.start_at_the_top(page.url_path)   # a page switched to opens at its top, not where the last one was
 ui.dataset_sidebar(data)
 ui.data_notice(data)
 with ui.routing():

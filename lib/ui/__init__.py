@@ -13,7 +13,7 @@ from lib.ui.live import (NAIVE_RUN, QUICKSTART_RUN, RunState, current_run, live_
                          training_metrics)
 from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, follow_redirect,
                         full_url, get_dataset, lesson_links, nav_link, navigation_pages, routing,
-                        view_link)
+                        start_at_the_top, view_link)
 from lib.ui.projector import height as projector_height
 from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.projector import requested as projector_requested
@@ -26,7 +26,7 @@ __all__ = [
     "live_view", "look_inside", "numpy_engine_panel",
     "NAIVE_RUN", "QUICKSTART_RUN", "RunState", "current_run", "live_panel", "training_metrics",
     "came_back", "data_notice", "dataset_sidebar", "enter_page", "follow_redirect", "full_url", "get_dataset",
-    "lesson_links", "nav_link", "navigation_pages", "routing", "view_link",
+    "lesson_links", "nav_link", "navigation_pages", "routing", "start_at_the_top", "view_link",
     "main_place", "projector_controls", "projector_height", "projector_requested", "top_slot",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
     "plotly", "setting_value", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs",

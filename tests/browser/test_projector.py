@@ -99,6 +99,11 @@ def test_projector_mode_follows_the_lesson_to_the_next_page(browser, app_url):
         expect(page).to_have_url(re.compile(r"/dot_product\?(.*&)?projector=true"))
         expect(page.locator(TITLE).first).to_have_text(re.compile("Dot product"))
         expect_projector_mode(page)
+        # The click came from the bottom of a long page: the router's script (lib/ui/nav.py
+        # start_at_the_top) ran once and the new page starts at its top.
+        page.wait_for_function("() => window.tensorLabToTop >= 1")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0")
         on_screen(page, ".st-key-dot_rule_fig .js-plotly-plot")
         expect_no_exception(page)
     finally:
