@@ -9,3 +9,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)  # AppTest.from_file("streamlit_app.py") and page paths are relative to the root
+
+# Hypothesis checks what a function returns, never how fast: its default 200 ms deadline per
+# example fails at random on a shared 2-core machine (a janitor's collection, a parallel test
+# run), which is how four 'failing examples' were recorded here that pass when re-run.
+# Speed is measured by bench/, not by tests.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("tensorlab", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tensorlab")
