@@ -19,7 +19,7 @@ from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.projector import requested as projector_requested
 from lib.ui.widgets import (lazy_expander, open_tabs, PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
                             page_intro, plotly, setting_value, setting_widget, settings_expander,
-                            shape_badge, shape_pair_inputs, show_error)
+                            shape_badge, shape_badges, shape_pair_inputs, show_error)
 
 __all__ = [
     "lazy_expander", "open_tabs",
@@ -29,6 +29,7 @@ __all__ = [
     "lesson_links", "nav_link", "navigation_pages", "routing", "start_at_the_top", "view_link",
     "main_place", "projector_controls", "projector_height", "projector_requested", "top_slot",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
-    "plotly", "setting_value", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs",
+    "plotly", "setting_value", "setting_widget", "settings_expander", "shape_badge", "shape_badges",
+    "shape_pair_inputs",
     "show_error",
 ]

@@ -40,6 +40,14 @@ def shape_badge(label: str, shape: tuple[int, ...] | str, help: str | None = Non
     st.metric(label, text, help=help)
 
 
+def shape_badges(*badges: tuple) -> None:
+    """Shape badges side by side, one equal column each: (label, shape) or (label, shape,
+    help), as shape_badge takes them (a string shows as written)."""
+    for column, badge in zip(st.columns(len(badges)), badges):
+        with column:
+            shape_badge(*badge)
+
+
 def plotly(fig, key: str, **kwargs) -> None:
     """A Plotly figure with the house config and a fixed key (stable across reruns)."""
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
