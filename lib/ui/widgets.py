@@ -257,11 +257,25 @@ def settings_expander(settings, rows, summary, *, options=None, defaults=None,
                            for s in settings})
     with st.expander(summary, expanded=False):
         for names in rows:
-            for column, name in zip(st.columns(len(names)), names):
-                setting_widget(settings[name], column, options=options.get(name),
-                               default=defaults.get(name), on_change=on_change.get(name))
+            _settings_columns(settings, names, options, defaults, on_change)
     values, _ = settings.read(st.session_state, options)
     return values
+
+
+def settings_row(settings, names, *, options=None, defaults=None, on_change=None) -> dict:
+    """The declared settings `names` in one row, as settings_expander draws each of its
+    rows, but in the open. Returns {name: value} for every setting of `settings`."""
+    options = options or {}
+    _settings_columns(settings, names, options, defaults or {}, on_change or {})
+    values, _ = settings.read(st.session_state, options)
+    return values
+
+
+def _settings_columns(settings, names, options, defaults, on_change) -> None:
+    """One widget per name, side by side in equal columns."""
+    for column, name in zip(st.columns(len(names)), names):
+        setting_widget(settings[name], column, options=options.get(name),
+                       default=defaults.get(name), on_change=on_change.get(name))
 
 
 def _upcoming(setting, options, default):
