@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.race import random_operands
 from lib.shapes import Shape, broadcast_shape, format_shape
 from lib.units import format_bytes
 
@@ -99,9 +100,7 @@ def max_repeats(shape: Shape, budget: int = MAX_RACE_ELEMENT_STEPS) -> int:
 def race_inputs(shape: Shape, seed: int = RACE_SEED) -> tuple[np.ndarray, np.ndarray]:
     """x and y as the race makes them: random floats in [0, 1), like the book's
     np.random.random, from a seeded generator (what `race_code` shows)."""
-    rng = np.random.default_rng(seed)
-    x = rng.random(shape)
-    y = rng.random(shape)
+    x, y = random_operands(shape, shape, seed=seed)
     return x, y
 
 

@@ -3,8 +3,10 @@
 parse_index turns text such as ``train_images[10:100, 7:-7, 7:-7]`` into the tuple
 NumPy would receive, through an ``ast`` whitelist (no eval, no calls, no attributes but
 ``np.newaxis``). describe_selection says, per axis, which positions that tuple keeps,
-the result shape, and the exact error NumPy would raise instead. batch_info does the
-arithmetic of cutting a dataset into batches.
+the result shape, and the exact error NumPy would raise instead. index_to_show picks what
+the Slicing page draws when a typed index fails (the last one that worked), and
+selection_code writes the code panel for it. batch_info does the arithmetic of cutting a
+dataset into batches.
 
 Pure Python; NumPy only serves as the oracle in the tests.
 """
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from lib import pyast
+from lib.shapes import format_shape
 
 MAX_INDEX_TEXT = 300       # characters a student may type
 MAX_BRACKET_DEPTH = 12     # ( [ { nested at most this deep
@@ -352,6 +355,12 @@ def describe_selection(shape: tuple[int, ...], index: Index) -> Selection:
     return Selection(shape, axes, tuple(out))
 
 
+def item_shape(*axes: AxisSelection) -> tuple[int, ...]:
+    """The shape these axes give each item of the result: an axis picked by a single
+    number disappears, every other keeps its count (rows and columns of one digit)."""
+    return tuple(a.count for a in axes if a.kind != "int")
+
+
 def describe_positions(kept: range, limit: int = 6) -> str:
     """'10, 11, 12, …, 99' for a range, in output order, short."""
     if len(kept) == 0:
@@ -360,6 +369,59 @@ def describe_positions(kept: range, limit: int = 6) -> str:
         return ", ".join(str(p) for p in kept)
     head = ", ".join(str(p) for p in kept[: limit - 2])
     return f"{head}, …, {kept[-1]}"
+
+
+# --------------------------------------------------------------------------- the page's index
+
+@dataclass(frozen=True)
+class ShownIndex:
+    """The index a page draws: the typed one when NumPy accepts it, else a fallback."""
+    text: str
+    index: Index
+    selection: Selection
+    error: str | None = None   # why the typed text is not the one drawn, in the page's words
+
+    @property
+    def fallback(self) -> bool:
+        return self.error is not None
+
+
+def index_to_show(shape: tuple[int, ...], text: str, variables: dict[str, int],
+                  last_good: str | None, default: str) -> ShownIndex:
+    """What to draw for the typed `text` on an array of `shape`, so a typo never empties
+    the page: the typed index if it reads and NumPy would accept it; else `last_good` (the
+    last index that worked, read again with today's variables, which may have changed
+    since); else `default`. A failure carries the message to show."""
+    try:
+        index = parse_index(text, variables)
+    except IndexParseError as error:
+        message = f"Cannot read this index: {error}"
+    else:
+        selection = describe_selection(shape, index)
+        if selection.ok:
+            return ShownIndex(text, index, selection)
+        message = f"NumPy would refuse this index — IndexError: {selection.error}"
+    fallback = default if last_good is None else last_good
+    try:
+        index = parse_index(fallback, variables)
+        selection = describe_selection(shape, index)
+    except IndexParseError:
+        selection = None
+    if selection is None or not selection.ok:
+        fallback, index = default, parse_index(default)
+        selection = describe_selection(shape, index)
+    return ShownIndex(fallback, index, selection, message)
+
+
+def selection_code(text: str, index: Index, shape: tuple[int, ...],
+                   variables: dict[str, int]) -> str:
+    """The code of `selection = train_images[...]`: the variables the text uses (and only
+    those), the full line, the tuple NumPy receives and the shape that comes out."""
+    used = {k: v for k, v in variables.items() if re.search(rf"\b{re.escape(k)}\b", text)}
+    return ("".join(f"{k} = {v}\n" for k, v in used.items())
+            + f"selection = {with_array_name(text)}\n"
+            f"# NumPy receives the tuple {index!r}\n"
+            f"selection.shape   # {format_shape(shape)}")
 
 
 # --------------------------------------------------------------------------- batches

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.shapes import ShapeError, format_shape
+from lib.race import RaceResult
+from lib.shapes import ShapeError, dot_shape, format_shape, matmul_shape, tensordot_shape
 
 
 # ----------------------------------------------------------------- naive loops
@@ -96,6 +97,12 @@ def result_from_steps(steps: list[MatmulStep], n: int, m: int) -> np.ndarray:
     return c
 
 
+# The rule section's preset buttons: label -> the shapes of x and y as typed.
+DOT_RULE_PRESETS = {
+    "vector · vector": ("(10,)", "(10,)"), "matrix · vector": ("(32, 10)", "(10,)"),
+    "matrix · matrix": ("(32, 10)", "(10, 64)"), "sizes disagree": ("(32, 10)", "(64, 10)")}
+
+
 def shape_or_error(rule, *args):
     """(result shape, None), or (None, the rule's explanation) when NumPy would refuse."""
     try:
@@ -114,6 +121,31 @@ def random_matrix(shape: tuple[int, int], seed: int, low: int = -3, high: int = 
     """Small whole numbers, so a student can check the sums in their head."""
     rng = np.random.default_rng(seed)
     return rng.integers(low, high + 1, size=shape).astype(float)
+
+
+MAX_TYPED_VALUE = 99
+
+
+def typed_matrix(values, limit: int = MAX_TYPED_VALUE) -> np.ndarray:
+    """The cells a student edited, as floats the product can use: an empty cell (NaN)
+    counts as 0, and every value is clipped to [-limit, limit]."""
+    return np.clip(np.nan_to_num(np.asarray(values, dtype=float)), -limit, limit)
+
+
+def dot_code(x_shape: tuple[int, ...], y_shape: tuple[int, ...],
+             result: tuple[int, ...] | None) -> str:
+    """The rule section's code: two random tensors of these shapes and np.dot of them, with
+    the shape that comes out (or 'ValueError' when NumPy refuses)."""
+    return (f"x = np.random.random({format_shape(x_shape)})\n"
+            f"y = np.random.random({format_shape(y_shape)})\n"
+            f"z = np.dot(x, y)   # {format_shape(result) if result is not None else 'ValueError'}")
+
+
+def matmul_code(a: np.ndarray, b: np.ndarray) -> str:
+    """A and B as literals with their shapes, and C = A @ B with the shape it has."""
+    (n, k), (_, m) = a.shape, b.shape
+    return (f"A = {array_literal(a)}   # ({n}, {k})\nB = {array_literal(b)}   # ({k}, {m})\n"
+            f"C = A @ B   # same as np.dot(A, B) for matrices; shape ({n}, {m})")
 
 
 # ------------------------------------------------------ which axes a product pairs
@@ -194,7 +226,6 @@ def dot_pairing_sentence(x_shape: tuple[int, ...], y_shape: tuple[int, ...],
     lib.shapes.dot_shape (and so with NumPy): which axes it pairs (x's last axis with y's
     second-to-last, or with y's only axis when y is a vector), whether their sizes match,
     and the shape that comes out, or that NumPy refuses."""
-    from lib.shapes import dot_shape
     x, y = tuple(x_shape), tuple(y_shape)
     nx, ny = names
     if not x or not y:
@@ -253,6 +284,11 @@ def numpy_says(op: str, a_shape: tuple[int, ...], b_shape: tuple[int, ...]
 
 
 CLAIMED = ((4, 3, 2), (2, 4, 5), (4, 3, 4, 5))     # a claim met in print about np.dot
+# The N-D section's preset buttons: label -> the two shapes as typed.
+PRODUCT_PRESETS = {
+    "(4, 3, 2) and (2, 4, 5)": ("(4, 3, 2)", "(2, 4, 5)"),
+    "(4, 3, 2) and (5, 2, 6)": ("(4, 3, 2)", "(5, 2, 6)"),
+    "batch: (8, 3, 2) and (8, 2, 5)": ("(8, 3, 2)", "(8, 2, 5)")}
 DOT_CLAIM = ("**A claim you may meet:** `np.dot` of shapes `(4, 3, 2)` and `(2, 4, 5)` gives "
              "`(4, 3, 4, 5)`. Here is what NumPy really answers (run just now):")
 DOT_CLAIM_ANSWER = ("`(4, 3, 4, 5)` is what `np.tensordot(a, b, axes=1)` gives: it pairs `a`'s "
@@ -260,6 +296,29 @@ DOT_CLAIM_ANSWER = ("`(4, 3, 4, 5)` is what `np.tensordot(a, b, axes=1)` gives: 
                     "**second-to-last** axis (the 4, not the 2), and `@` treats the last two "
                     "axes as matrices and broadcasts the ones before, so both refuse these "
                     "shapes.")
+
+
+PRODUCT_SHAPES = {"tensordot": tensordot_shape, "dot": dot_shape, "matmul": matmul_shape}
+
+
+@dataclass(frozen=True)
+class ProductCheck:
+    """One product of two shapes, as the N-D section shows it."""
+    op: str
+    result: tuple[int, ...] | None    # the shape that comes out, None when NumPy refuses
+    error: str | None                 # why it refuses, in our words (lib.shapes)
+    pairing: Pairing | None           # the axes it pairs; None when an operand has none
+    numpy_words: str | None           # NumPy's own error, when it refuses (None: not tried)
+
+
+def check_product(op: str, a: tuple[int, ...], b: tuple[int, ...]) -> ProductCheck:
+    """What the product `op` ("tensordot", "dot", "matmul") does with shapes a and b: its
+    result shape or our explanation of the refusal, the axes it pairs, and on a refusal
+    what NumPy itself says (for operands small enough to build)."""
+    result, error = shape_or_error(PRODUCT_SHAPES[op], a, b)
+    pairing, _ = shape_or_error(paired_axes, op, a, b)
+    said = numpy_says(op, a, b) if error else None
+    return ProductCheck(op, result, error, pairing, None if said is None else said[1])
 
 
 def dot_claim_code() -> str:
@@ -301,3 +360,24 @@ DOT_RACES = {
     "matrix · vector": (naive_matrix_vector_dot, lambda s: ((s, s), (s,)), 10, 600),
     "matrix · matrix": (naive_matrix_dot, lambda s: ((s, s), (s, s)), 4, 80),
 }
+
+
+def dot_race_metrics(kind: str, size: int, result: RaceResult) -> list[tuple[str, str, str | None]]:
+    """The race's scoreboard, (label, value, help): one call of each side in milliseconds
+    (the mean over the repeats), and how many times faster NumPy was."""
+    return [(f"naive loops, one {kind}", f"{result.naive_seconds / result.repeats * 1e3:.2f} ms",
+             None),
+            ("np.dot, one call", f"{result.numpy_seconds / result.repeats * 1e3:.3f} ms", None),
+            ("NumPy is faster by", f"{result.speedup:,.0f}×",
+             f"size {size}, mean of {result.repeats} runs; same result: {result.results_equal}")]
+
+
+# ------------------------------------------------------ the dense layer
+
+# The last section's code: a dense layer on a batch, each line with the shape it makes
+# (checked by running it in tests/unit/test_products.py).
+DENSE_LAYER_CODE = """\
+input = train_images[:128].reshape((128, 28 * 28))   # (128, 784) a batch
+W = np.random.random((784, 512))                      # (784, 512) kernel
+b = np.zeros((512,))                                  # (512,) biases
+output = np.maximum(np.dot(input, W) + b, 0.)         # (128, 512) relu"""

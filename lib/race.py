@@ -24,6 +24,13 @@ class RaceResult:
         return self.naive_seconds / max(self.numpy_seconds, 1e-9)
 
 
+def random_operands(*shapes: tuple[int, ...], seed: int = 0) -> tuple[np.ndarray, ...]:
+    """One array of random floats in [0, 1) per shape (the book's np.random.random), drawn
+    in order from one seeded generator: the same race inputs on every run."""
+    rng = np.random.default_rng(seed)
+    return tuple(rng.random(shape) for shape in shapes)
+
+
 def race(naive_fn: Callable[..., Any], numpy_fn: Callable[..., Any], args: tuple,
          repeats: int, progress: Callable[[float, str], None] | None = None,
          updates: int = 20) -> RaceResult:

@@ -7,6 +7,7 @@ ValueError whose message names the axes and sizes that disagree in plain words.
 from __future__ import annotations
 
 import ast
+import math
 
 from lib import pyast
 Shape = tuple[int, ...]
@@ -443,6 +444,18 @@ def reshape_shape(shape: Shape, new: Shape) -> Shape:
     return new
 
 
+MAX_FIT_SEARCH = 10**6     # shapes_that_fit lists divisors up to this many elements
+
+
+def shapes_that_fit(size: int, limit: int = 8) -> list[Shape]:
+    """A few shapes that `size` elements do fill, for a refused reshape's hint: the 2-D
+    (d, size // d) with d dividing size, the `limit` most square ones, most square last.
+    Past MAX_FIT_SEARCH elements, just (size,) and (-1, size) (no divisor search)."""
+    if size > MAX_FIT_SEARCH:
+        return [(size,), (-1, size)]
+    return [(d, size // d) for d in range(1, math.isqrt(size) + 1) if size % d == 0][-limit:]
+
+
 def transpose_shape(shape: Shape, axes=None) -> Shape:
     """The shape np.transpose(x, axes) gives: axis k of the result is axis axes[k] of x.
 
@@ -466,6 +479,12 @@ def transpose_shape(shape: Shape, axes=None) -> Shape:
                              "list every axis exactly once")
         seen[ax % n] = pos
     return tuple(shape[ax] for ax in axes)
+
+
+def transpose_order(rank: int, axes=None) -> tuple[int, ...]:
+    """The axes np.transpose(x, axes) really uses on a rank-`rank` array: `axes` as given,
+    or every axis in reverse when None (what x.T does)."""
+    return tuple(range(rank))[::-1] if axes is None else tuple(axes)
 
 
 def parse_axes(text: str, max_len: int = MAX_RANK) -> tuple[int, ...] | None:

@@ -6,11 +6,11 @@ from lib.elementwise import (BOOK_ADD_INPUTS, BOOK_RACE_REPEATS, BOOK_RACE_SHAPE
                              BOOK_RELU_INPUT, MAX_RACE_ELEMENT_STEPS, max_repeats, naive_add,
                              naive_add_relu, naive_relu, numpy_add_relu, race_code, race_inputs,
                              relu_slip, small_integer_matrix)
-from lib.figures.elementwise import race_bars, value_grids
-from lib.race import race
+from lib.figures.elementwise import value_grids
 from lib.source import source
 from lib.ui import (code_panel, enter_page, main_place, page_intro, plotly, projector_height,
-                    projector_requested, setting_widget, shape_badge, top_slot)
+                    projector_requested, race_button, race_scoreboard, setting_widget,
+                    shape_badge, top_slot)
 from lib.views import ELEMENTWISE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
@@ -106,21 +106,15 @@ if repeats > limit:
     repeats = limit
 code_panel(race_code(shape, int(repeats)))
 
-if st.button("🏁 Run the race", key="race_run", type="primary"):
-    bar = st.progress(0.0, text="naive loops: starting…")
-    x_race, y_race = race_inputs(shape, seed=0)
-    result = race(naive_add_relu, numpy_add_relu, (x_race, y_race), int(repeats),
-                  progress=lambda fraction, label: bar.progress(min(fraction, 1.0), text=label))
-    bar.empty()
-    st.session_state["race_result"] = (shape, result)
+raced = race_button("🏁 Run the race", "race_run", naive_add_relu, numpy_add_relu,
+                    lambda: race_inputs(shape, seed=0), int(repeats), state_key="race_result",
+                    context=(shape,), start_text="naive loops: starting…", primary=True)
 
-if "race_result" in st.session_state:
-    raced_shape, result = st.session_state["race_result"]
-    m1, m2, m3 = st.columns(3)
-    m1.metric("naive loops", f"{result.naive_seconds:.3f} s")
-    m2.metric("NumPy", f"{result.numpy_seconds:.4f} s")
-    m3.metric("speed-up", f"{result.speedup:,.0f}×")
-    plotly(race_bars(result), key="race_bars")
+if raced is not None:
+    raced_shape, result = raced
+    race_scoreboard(result, [("naive loops", f"{result.naive_seconds:.3f} s"),
+                             ("NumPy", f"{result.numpy_seconds:.4f} s"),
+                             ("speed-up", f"{result.speedup:,.0f}×")], key="race_bars")
     if result.results_equal:
         st.success(f"Same answer on both sides: `np.allclose` of the two results is True "
                    f"({raced_shape}, {result.repeats:,} repetitions each).", icon="✅")

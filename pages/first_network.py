@@ -6,8 +6,8 @@ import streamlit as st
 from lib.train import quickstart as kq
 from lib import ui
 from lib.figures.common import digit_heatmap
-from lib.figures.inside import accuracy_curves, flat_row_figure, prediction_vectors_figure
-from lib.figures.training import format_prediction_vector, loss_figure
+from lib.figures.inside import flat_row_figure, run_accuracy_curves
+from lib.figures.training import run_loss_figure
 from lib.source import source
 from lib.train.trainer import prepare_data
 
@@ -35,10 +35,7 @@ with left:
     ui.code_panel(kq.MODEL_CODE)
 with right:
     rows = kq.layer_table()
-    st.table({"layer": [r.name for r in rows],
-              "output shape": [str(r.output_shape) for r in rows],
-              "parameters": [f"{r.params:,}" for r in rows],
-              "where they come from": [r.formula for r in rows]}, border="horizontal")
+    st.table(kq.summary_table(rows), border="horizontal")
     st.markdown(f"**{sum(r.params for r in rows):,}** numbers to learn. `None` is the batch "
                 "axis: any number of digits at once.")
 
@@ -71,11 +68,9 @@ with after:
 
 with ui.main_place(first, "4 · Fit, live"):
     code_slot = None if projector else st.empty()        # the fit line, with the values below
-    for column, name in zip(st.columns(3), ("epochs", "batch_size", "seed")):
-        ui.setting_widget(SETTINGS[name], column, default=getattr(
-            previous.config, name) if previous else None)
+    values = ui.settings_row(SETTINGS, ("epochs", "batch_size", "seed"),
+                             defaults=vars(previous.config) if previous else None)
     live_place = st.container()
-values, _ = SETTINGS.read(st.session_state)
 with code_slot or st.container():                        # on a projector: after the live fit
     if projector:
         st.header("4 · Fit: the code")
@@ -97,19 +92,14 @@ def draw(run) -> None:
         log_place, charts_place = charts_place, log_place
     log_place.code(kq.fit_log(run.batches, qs.epochs) or "Epoch 1/…  (press Start)",
                    language="text")
-    bpe = run.batches[0].batches_per_epoch if run.batches else 1
-    trained = [e for e in run.epochs if e.epoch >= 1]
     height = ui.projector_height(380, 300)
     left, right = charts_place.columns(2)
     with left:
-        ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches], bpe,
-                              qs.epochs, [e.epoch for e in trained], [e.mean_loss for e in trained],
-                              height=height), key="qs_loss_chart")
+        ui.plotly(run_loss_figure(run.batches, run.epochs, qs.epochs, height=height),
+                  key="qs_loss_chart")
     with right:
-        ui.plotly(accuracy_curves([b.step for b in run.batches], [b.accuracy for b in run.batches],
-                                  bpe, qs.epochs, [e.epoch for e in run.epochs],
-                                  [e.train_acc for e in run.epochs], [e.test_acc for e in run.epochs],
-                                  height=height), key="qs_accuracy_chart")
+        ui.plotly(run_accuracy_curves(run.batches, run.epochs, qs.epochs, height=height),
+                  key="qs_accuracy_chart")
 
 
 with live_place:
@@ -117,43 +107,22 @@ with live_place:
 
 st.header("5 · Predict")
 ui.code_panel(kq.PREDICT_CODE)
-
-
-def predict_card() -> None:
-    latest = run.latest_epoch
-    if latest is None:
-        st.info("Start training: the predictions of the untrained model appear first.", icon="🔮")
-        return
-    when = "before training" if latest.epoch == 0 else f"after epoch {latest.epoch}"
-    probs = latest.predictions                                         # (10, 10)
-    ui.plotly(prediction_vectors_figure(dataset.test_images[:10], dataset.test_labels[:10], probs),
-              key="qs_predictions")
-    st.code(f"predictions[0]            # (10,), {when}\n{format_prediction_vector(probs[0])}\n"
-            f"predictions[0].argmax()   # {int(probs[0].argmax())}\n"
-            f"test_labels[0]            # {int(dataset.test_labels[0])}", language="python")
-    st.caption("Each bar chart is one prediction vector: ten probabilities that add up to 1. "
-               "The tallest bar is the answer, written in bold above the digit with the true "
-               "label in brackets: green when they match, red when not.")
-
-
-ui.live_view(run, predict_card)
+ui.live_view(run, lambda: ui.predictions_panel(run, dataset.test_images, dataset.test_labels,
+                                               "qs"))
 
 st.header("6 · Evaluate")
 ui.code_panel(kq.EVALUATE_CODE)
-if qs.model is not None and run.status in ("done", "stopped", "paused"):
-    if state.extra.get("eval") is None or state.extra.get("eval")[0] != run.steps_done:
-        if run.status != "paused" or st.button("🧪 Evaluate the model as it is now", key="qs_eval"):
-            state.extra["eval"] = (run.steps_done, *kq.evaluate(qs.model, data.test_images,
-                                                          data.test_labels))
+due = kq.evaluation_due(qs.model is not None, run.status, run.steps_done, state.extra.get("eval"))
+if due == "now" or (due == "on request"
+                    and st.button("🧪 Evaluate the model as it is now", key="qs_eval")):
+    state.extra["eval"] = (run.steps_done, *kq.evaluate(qs.model, data.test_images,
+                                                      data.test_labels))
 if state.extra.get("eval") is not None and qs.model is not None:
-    _, test_loss, test_acc = state.extra.get("eval")
-    last = run.epochs[-1] if run.epochs and run.epochs[-1].train_acc is not None else None
-    cols = st.columns(3)
-    cols[0].metric("test_loss", f"{test_loss:.4f}")
-    cols[1].metric("test_acc", f"{test_acc:.4f}")
-    if last is not None:
-        cols[2].metric("train accuracy (last epoch)", f"{last.train_acc:.4f}")
-        st.markdown(kq.evaluation_sentence(last.train_acc, test_acc, n_test))
+    numbers, sentence = kq.evaluation_report(state.extra["eval"], run.epochs, n_test)
+    for column, (label, value) in zip(st.columns(3), numbers):
+        column.metric(label, value)
+    if sentence:
+        st.markdown(sentence)
 else:
     st.info("The test-set result appears when training finishes (or press Pause to evaluate "
             "the model as it is).", icon="🧪")
@@ -161,12 +130,9 @@ else:
 st.header("7 · Keras + Adam vs the naive network")
 naive = st.session_state.get(ui.NAIVE_RUN)
 if naive is not None and naive.run.batches and run.batches:
-    nb = naive.run.batches
-    ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches],
-                          run.batches[0].batches_per_epoch, max(qs.epochs, naive.config.epochs),
-                          other=(f"naive, SGD lr {naive.config.learning_rate:g} (smoothed)",
-                                 [b.step for b in nb], [b.loss for b in nb],
-                                 nb[0].batches_per_epoch)), key="qs_vs_naive")
+    ui.plotly(run_loss_figure(run.batches, (), max(qs.epochs, naive.config.epochs),
+                              other=(f"naive, SGD lr {naive.config.learning_rate:g} (smoothed)",
+                                     naive.run.batches)), key="qs_vs_naive")
     st.markdown("The same 784-512-10 network on the same digits. Adam adapts the step size of "
                 "every weight as it goes; the naive network's SGD moves every weight by the "
                 f"same multiple of its gradient, here {naive.config.learning_rate:g}. With the "

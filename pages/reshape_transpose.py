@@ -7,11 +7,13 @@ import streamlit as st
 
 from lib.figures.reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
                                  digit_rows_figure, digit_strip_figure, flow_animation,
-                                 transpose_slots)
-from lib.shapes import ShapeError, format_shape, reshape_shape, transpose_shape
+                                 flow_drawable, transpose_slots)
+from lib.reshape import NOTEBOOK_EXAMPLES, reshape_code, transpose_code, transposed_reading
+from lib.shapes import (ShapeError, format_shape, reshape_shape, shapes_that_fit,
+                        transpose_order, transpose_shape)
 from lib.ui import (code_panel, enter_page, example_buttons, get_dataset, main_place, nav_link,
                     page_intro, plotly, projector_height, setting_widget, shape_badge,
-                    shape_pair_inputs, show_error, top_slot)
+                    shape_badges, shape_pair_inputs, show_error, top_slot)
 from lib.ui.quiz import shape_quiz
 from lib.views import RESHAPE_TRANSPOSE as SETTINGS
 
@@ -24,14 +26,6 @@ page_intro("🔄 Reshape & transpose",
            "**Transposing**, the special case you meet most, swaps axes: rows become columns, "
            "so the order does change.")
 first = top_slot()          # projector mode: the two shapes and the flow, right under the title
-
-
-def fits(size: int, limit: int = 8) -> list[str]:
-    """A few 2-D shapes that `size` elements do fill (for the error hint)."""
-    if size > 10**6:
-        return [f"({size},)", f"(-1, {size})"]
-    return [f"({d}, {size // d})" for d in range(1, int(size ** 0.5) + 1) if size % d == 0][-limit:]
-
 
 # ---------------------------------------------------------------- 1. reshape
 with main_place(first, "1 · Reshape: the elements flow in row-major order",
@@ -55,17 +49,12 @@ if pair:
         show_error(f"x.reshape({format_shape(target)}) → ValueError: {err}")
         st.markdown(f"`x` has **{size:,}** elements, so the sizes of the new shape must multiply "
                     f"to {size:,} (a `-1` must leave a whole number). Shapes that fit: "
-                    + ", ".join(f"`{s}`" for s in fits(size)) + ".")
+                    + ", ".join(f"`{format_shape(s)}`" for s in shapes_that_fit(size)) + ".")
     if new is not None:
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            shape_badge("x.shape", src)
-        with c2:
-            shape_badge(f"x.reshape({format_shape(target)}).shape", new)
-        with c3:
-            st.metric("elements", f"{size:,}", help="the same before and after: reshape never "
-                                                    "adds or drops a number")
-        if 0 < size <= MAX_FLOW_ELEMENTS and max(len(src), len(new)) <= MAX_FLOW_RANK:
+        shape_badges(("x.shape", src), (f"x.reshape({format_shape(target)}).shape", new),
+                     ("elements", f"{size:,}",
+                      "the same before and after: reshape never adds or drops a number"))
+        if flow_drawable(src, new):
             with flow_place:
                 plotly(flow_animation(src, new, titles=(f"x {format_shape(src)}",
                                                         f"x.reshape({format_shape(target)})"),
@@ -73,27 +62,14 @@ if pair:
                        key="reshape_flow")
             st.caption("Press ▶ Play: element 0 leaves first, then 1, 2, … The colours run in "
                        "memory order, and they still do after the reshape.")
-            printed = np.array2string(np.arange(size).reshape(new), separator=", ")
-            code_panel(f"x = np.arange({size}).reshape({format_shape(src)})\n"
-                       f"y = x.reshape({format_shape(target)})   # {format_shape(new)}\n"
-                       "print(y)\n" + "\n".join("# " + line for line in printed.splitlines()))
+            code_panel(reshape_code(src, target))
         else:
             st.info(f"{size:,} elements are too many to draw one by one (the picture draws up "
                     f"to {MAX_FLOW_ELEMENTS}, rank ≤ {MAX_FLOW_RANK}); the rule is the same.")
             code_panel(f"x.reshape({format_shape(target)}).shape   # {format_shape(new)}")
 with st.expander("The notebook's examples: (3, 2) → (6, 1) → (2, 3), and a transpose"):
-    code_panel("""
-x = np.array([[0., 1.],
-              [2., 3.],
-              [4., 5.]])        # (3, 2)
-x = x.reshape((6, 1))           # (6, 1): [[0.], [1.], [2.], [3.], [4.], [5.]]
-x = x.reshape((2, 3))           # (2, 3): [[0., 1., 2.], [3., 4., 5.]]
-""", caption="Same six numbers, same order, three shapes.")
-    code_panel(f"""
-x = np.zeros((300, 20))         # (300, 20)
-x = np.transpose(x)
-x.shape                         # {format_shape(transpose_shape((300, 20)))}
-""", caption="The notebook's transpose: rows become columns.")
+    for code, caption in NOTEBOOK_EXAMPLES:
+        code_panel(code, caption=caption)
 
 # ----------------------------------------------------------------- 2. MNIST
 st.subheader("2 · Why the network needs it: 28×28 → 784")
@@ -101,13 +77,9 @@ data = get_dataset()
 train_images = data.train_images                           # (N, 28, 28), uint8
 N = len(train_images)
 flat = train_images.reshape((N, 28 * 28))                   # (N, 784): a view, no copy
-c1, c2, c3 = st.columns(3)
-with c1:
-    shape_badge("train_images.shape", train_images.shape)
-with c2:
-    shape_badge("after reshape((N, 28 * 28))", flat.shape)
-with c3:
-    shape_badge("on the full MNIST", (60000, 784), help="what the book's 60,000 images become")
+shape_badges(("train_images.shape", train_images.shape),
+             ("after reshape((N, 28 * 28))", flat.shape),
+             ("on the full MNIST", (60000, 784), "what the book's 60,000 images become"))
 st.markdown("A `Dense` layer reads each sample as **one vector**, so every 28×28 digit is laid "
             "out row after row: pixel `[r, c]` becomes pixel `28 * r + c`.")
 c1, c2 = st.columns(2)
@@ -138,17 +110,13 @@ st.subheader("3 · Transpose: rows become columns")
 c1, c2 = st.columns(2)
 rows = setting_widget(SETTINGS["rows"], c1)
 cols = setting_widget(SETTINGS["cols"], c2)
-x = np.arange(rows * cols).reshape(rows, cols)
 plotly(flow_animation((rows, cols), (cols, rows), dst_slot=transpose_slots((rows, cols)),
                       titles=(f"x {format_shape((rows, cols))}",
                               f"x.T {format_shape((cols, rows))}")), key="transpose_flow")
 st.markdown("`x[i, j]` lands at `x.T[j, i]`: row `i` of `x` becomes column `i` of `x.T`. "
             "Unlike reshape, the **order changes**: read `x.T` row by row and you get "
-            + ", ".join(map(str, x.T.reshape(-1)[:8])) + (", …" if x.size > 8 else "") + ".")
-code_panel(f"x = np.arange({rows * cols}).reshape(({rows}, {cols}))\n"
-           f"x.T.shape          # {format_shape((cols, rows))}\n"
-           f"x.reshape(-1)      # {x.reshape(-1).tolist()}\n"
-           f"x.T.reshape(-1)    # {x.T.reshape(-1).tolist()}")
+            + transposed_reading(rows, cols) + ".")
+code_panel(transpose_code(rows, cols))
 
 st.markdown("**More axes.** `np.transpose(x, axes)` puts axis `axes[k]` of `x` at position "
             "`k`. Nothing moves in a picture this big, so we draw the axes: each keeps its "
@@ -166,8 +134,7 @@ except ShapeError as err:
 except ValueError as err:
     show_error(f"Cannot read this: {err}")
 else:
-    full_axes = tuple(range(len(nd_shape)))[::-1] if axes is None else axes
-    plotly(axis_permutation_figure(nd_shape, full_axes,
+    plotly(axis_permutation_figure(nd_shape, transpose_order(len(nd_shape), axes),
                                    names=("x", f"np.transpose(x, {axes_text.strip() or None})")),
            key="transpose_axes_fig")
     shape_badge("result shape", out)

@@ -1,13 +1,11 @@
 """Slicing & batches: type a NumPy index into train_images, see what it keeps; then batches."""
-import re
-
 import streamlit as st
 
 from lib.figures.common import as_ink, upscale
 from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
                                  selected_crops)
-from lib.indexing import (IndexParseError, batch_info, describe_selection, parse_index,
-                          with_array_name)
+from lib.indexing import (batch_info, describe_selection, index_to_show, item_shape,
+                          parse_index, selection_code)
 from lib.shapes import format_shape
 from lib import ui
 from lib.ui.quiz import shape_quiz
@@ -51,34 +49,21 @@ with ui.main_place(first, "1 · Select part of `train_images`",
     box, badge = st.columns([3, 1], vertical_alignment="bottom")
 text = ui.setting_widget(SETTINGS["index"], box)
 ui.example_buttons(EXAMPLES, "slicing_expr", columns=3, key_prefix="slicing_example")
-try:
-    index = parse_index(text, variables)
-    selection = describe_selection(train_images.shape, index)
-    if not selection.ok:
-        ui.show_error(f"NumPy would refuse this index — IndexError: {selection.error}")
-except IndexParseError as error:
-    ui.show_error(f"Cannot read this index: {error}")
-    selection = None
-if selection is not None and selection.ok:
+# a typo keeps the pictures of the last index that worked, so the page stays useful
+drawn = index_to_show(train_images.shape, text, variables, ss.get("slicing_last_good"),
+                      EXAMPLES[0])
+if drawn.fallback:
+    ui.show_error(drawn.error)
+    st.caption(f"The pictures below still show the last index that worked: `{drawn.text}`.")
+else:
     ss["slicing_last_good"] = text
-else:  # keep the pictures of the last index that worked, so the page stays useful
-    text = ss.get("slicing_last_good", EXAMPLES[0])
-    index = parse_index(text, variables)
-    selection = describe_selection(train_images.shape, index)
-    if not selection.ok:
-        text, index = EXAMPLES[0], parse_index(EXAMPLES[0])
-        selection = describe_selection(train_images.shape, index)
-    st.caption(f"The pictures below still show the last index that worked: `{text}`.")
+text, index, selection = drawn.text, drawn.index, drawn.selection
 
 samples, rows, cols = selection.axes
 with badge:
     ui.shape_badge("selection.shape", selection.shape,
                    help="Axes picked by a single number disappear; None adds a 1.")
-used = {k: v for k, v in variables.items() if re.search(rf"\b{k}\b", text)}
-ui.code_panel("".join(f"{k} = {v}\n" for k, v in used.items())
-              + f"selection = {with_array_name(text)}\n"
-              f"# NumPy receives the tuple {index!r}\n"
-              f"selection.shape   # {format_shape(selection.shape)}")
+ui.code_panel(selection_code(text, index, selection.shape, variables))
 st.markdown("\n".join(f"- {axis_sentence(sel)}" for sel in selection.axes)
             + ("\n- each `None` / `np.newaxis` adds an axis of size 1 to the result"
                if any(item is None for item in index) else ""))
@@ -109,11 +94,10 @@ with crops_col:
         label = "selection" if samples.kind == "int" else "selection[{i}]"
         st.image(crops, caption=[f"{label.format(i=i)} · label {train_labels[p]}"
                                  for i, p in enumerate(picked)])
-        item_shape = tuple(s for s, a in zip((rows.count, cols.count), (rows, cols))
-                           if a.kind != "int")
-        st.caption(f"Each digit that comes out has shape {format_shape(item_shape)}"
+        digit_shape = item_shape(rows, cols)
+        st.caption(f"Each digit that comes out has shape {format_shape(digit_shape)}"
                    + (": a single row or column number keeps a 1-pixel line."
-                      if len(item_shape) < 2 else "."))
+                      if len(digit_shape) < 2 else "."))
 
 # ---------------------------------------------------------------- 2. batches
 st.divider()

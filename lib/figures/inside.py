@@ -273,3 +273,12 @@ def accuracy_curves(steps, running_acc, batches_per_epoch: int, total_epochs: in
                       plot_bgcolor="white", margin=dict(l=10, r=10, t=50, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1))
     return fig
+
+
+def run_accuracy_curves(batches, epochs, total_epochs: int, height: int = 380) -> go.Figure:
+    """accuracy_curves of a live run's events (lib.train.live): Keras's running accuracy
+    after every batch, and the train and test accuracy of every epoch (0 included)."""
+    return accuracy_curves([b.step for b in batches], [b.accuracy for b in batches],
+                           batches[0].batches_per_epoch if batches else 1, total_epochs,
+                           [e.epoch for e in epochs], [e.train_acc for e in epochs],
+                           [e.test_acc for e in epochs], height=height)

@@ -20,6 +20,13 @@ INK = "#0f172a"
 AXIS_COLORS = ["#2563eb", "#ea580c", "#16a34a", "#7c3aed", "#db2777", "#0891b2", "#ca8a04", "#475569"]
 
 
+def flow_drawable(src_shape: tuple[int, ...], dst_shape: tuple[int, ...]) -> bool:
+    """Whether flow_animation draws this pair: 1 to MAX_FLOW_ELEMENTS elements, and at most
+    MAX_FLOW_RANK axes on each side (larger ones are only described)."""
+    return (0 < math.prod(src_shape) <= MAX_FLOW_ELEMENTS
+            and max(len(src_shape), len(dst_shape)) <= MAX_FLOW_RANK)
+
+
 def element_colors(count: int) -> list[str]:
     """One pastel colour per element, running through the hues in memory order."""
     out = []

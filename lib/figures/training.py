@@ -85,6 +85,22 @@ def loss_figure(steps, losses, batches_per_epoch: int, total_epochs: int,
                    type="log" if log_y else "linear", rangemode="tozero")))
 
 
+def run_loss_figure(batches, epochs, total_epochs: int, other=None,
+                    height: int = 380) -> go.Figure:
+    """loss_figure of a live run's events (lib.train.live): the loss of every batch, and the
+    mean loss of each trained epoch (epoch 0, before training, has none). `other` =
+    (label, another run's batch events) adds that run's smoothed loss."""
+    if other is not None:
+        label, o = other
+        other = (label, [b.step for b in o], [b.loss for b in o],
+                 o[0].batches_per_epoch if o else 1)
+    trained = [e for e in epochs if e.epoch >= 1]
+    return loss_figure([b.step for b in batches], [b.loss for b in batches],
+                       batches[0].batches_per_epoch if batches else 1, total_epochs,
+                       [e.epoch for e in trained], [e.mean_loss for e in trained],
+                       other=other, height=height)
+
+
 def accuracy_figure(epoch_numbers, train_acc, test_acc, total_epochs: int,
                     height: int = 380) -> go.Figure:
     """Train and test accuracy after every epoch (epoch 0 = before any training)."""

@@ -78,6 +78,15 @@ def layer_table(input_dim: int = 784, units=(512, 10)) -> list[LayerRow]:
     return rows
 
 
+def summary_table(rows: list[LayerRow]) -> dict[str, list[str]]:
+    """The model card's table, column by column as st.table takes it: each layer's name,
+    output shape, parameter count (with thousands separators) and where that comes from."""
+    return {"layer": [r.name for r in rows],
+            "output shape": [str(r.output_shape) for r in rows],
+            "parameters": [f"{r.params:,}" for r in rows],
+            "where they come from": [r.formula for r in rows]}
+
+
 def prepare_images(images: np.ndarray) -> np.ndarray:
     """(N, 28, 28) uint8 -> (N, 784) float32 in [0, 1], as the book prepares them."""
     images = np.asarray(images)
@@ -368,6 +377,54 @@ def evaluation_sentence(train_acc: float, test_acc: float, n_test: int) -> str:
     return said + ("No gap here: the test score is at least as high. (The training figure is a "
                    "mean over the whole epoch, so early on it lags behind what the model can do "
                    "by the epoch's end.)")
+
+
+def prediction_printout(epoch: int, probs: np.ndarray, label: int) -> str:
+    """The predict card's lines for the first test digit, with what each gives: its
+    prediction vector (10 probabilities) before training or after `epoch`, the most
+    probable digit, and the true label."""
+    # local: every page imports this module (lib.views reads its settings); Plotly only here
+    from lib.figures.training import format_prediction_vector
+    when = "before training" if epoch == 0 else f"after epoch {epoch}"
+    return (f"predictions[0]            # (10,), {when}\n{format_prediction_vector(probs)}\n"
+            f"predictions[0].argmax()   # {int(np.argmax(probs))}\n"
+            f"test_labels[0]            # {int(label)}")
+
+
+FINISHED = ("done", "stopped", "paused")     # run states in which the model can be evaluated
+
+
+def evaluation_due(has_model: bool, status: str, steps_done: int,
+                   stored: tuple | None) -> str | None:
+    """Whether the page runs `model.evaluate` now: "now" when a run has finished or been
+    stopped, "on request" (behind a button) while it is paused, None when there is no
+    model, it is running or idle, or `stored` (steps_done, loss, accuracy) is already the
+    result for this many steps (a rerun does not evaluate again)."""
+    if not has_model or status not in FINISHED:
+        return None
+    if stored is not None and stored[0] == steps_done:
+        return None
+    return "on request" if status == "paused" else "now"
+
+
+def last_train_accuracy(epochs: list[EpochEvent]) -> float | None:
+    """The training accuracy of the last epoch, the running accuracy `fit` printed; None
+    before the first epoch ends (epoch 0, before training, has none)."""
+    return epochs[-1].train_acc if epochs else None
+
+
+def evaluation_report(stored: tuple, epochs: list[EpochEvent], n_test: int
+                      ) -> tuple[list[tuple[str, str]], str | None]:
+    """The evaluate card for `stored` = (steps_done, test_loss, test_acc): its numbers as
+    (label, value), and the sentence comparing train and test accuracy; the training
+    accuracy and the sentence only once an epoch has ended."""
+    _, test_loss, test_acc = stored
+    metrics = [("test_loss", f"{test_loss:.4f}"), ("test_acc", f"{test_acc:.4f}")]
+    train_acc = last_train_accuracy(epochs)
+    if train_acc is None:
+        return metrics, None
+    return ([*metrics, ("train accuracy (last epoch)", f"{train_acc:.4f}")],
+            evaluation_sentence(train_acc, test_acc, n_test))
 
 
 def evaluate(model, test_images, test_labels) -> tuple[float, float]:

@@ -4,11 +4,13 @@
   the shared dataset and sidebar;
 - widgets: titles, code panels, shape badges, figures, errors, example buttons, and the
   widgets a page's declared settings (lib/settings.py) draw, bound to the URL;
-- live: the live-training panel; inside: the look-inside panels; quiz: the shape quiz;
+- live: the live-training panel; inside: the look-inside panels (and the quick start's
+  predictions); quiz: the shape quiz;
+- race: the naive-loops-against-NumPy race button and its scoreboard;
 - projector: projector mode (styles, figure heights, the main figure's place);
 - internals: the one place that touches Streamlit's private internals (guarded, tested).
 """
-from lib.ui.inside import live_view, look_inside, numpy_engine_panel
+from lib.ui.inside import live_view, look_inside, numpy_engine_panel, predictions_panel
 from lib.ui.live import (NAIVE_RUN, QUICKSTART_RUN, RunState, current_run, live_panel,
                          training_metrics)
 from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, follow_redirect,
@@ -17,18 +19,20 @@ from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, fol
 from lib.ui.projector import height as projector_height
 from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.projector import requested as projector_requested
+from lib.ui.race import race_button, race_scoreboard
 from lib.ui.widgets import (lazy_expander, open_tabs, PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
                             page_intro, plotly, setting_value, setting_widget, settings_expander,
-                            shape_badge, shape_pair_inputs, show_error)
+                            settings_row, shape_badge, shape_badges, shape_pair_inputs, show_error)
 
 __all__ = [
     "lazy_expander", "open_tabs",
-    "live_view", "look_inside", "numpy_engine_panel",
+    "live_view", "look_inside", "numpy_engine_panel", "predictions_panel",
     "NAIVE_RUN", "QUICKSTART_RUN", "RunState", "current_run", "live_panel", "training_metrics",
     "came_back", "data_notice", "dataset_sidebar", "enter_page", "follow_redirect", "full_url", "get_dataset",
     "lesson_links", "nav_link", "navigation_pages", "routing", "start_at_the_top", "view_link",
     "main_place", "projector_controls", "projector_height", "projector_requested", "top_slot",
+    "race_button", "race_scoreboard",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
-    "plotly", "setting_value", "setting_widget", "settings_expander", "shape_badge", "shape_pair_inputs",
-    "show_error",
+    "plotly", "setting_value", "setting_widget", "settings_expander", "settings_row", "shape_badge",
+    "shape_badges", "shape_pair_inputs", "show_error",
 ]

@@ -1,5 +1,6 @@
 """Look inside a trained network: weights as images, the confusion matrix, draw a digit,
-and the numpy engine's gradient check. Shared by both training pages; they only read the run."""
+and the numpy engine's gradient check, shared by both training pages; and the quick
+start's ten prediction vectors. They only read the run."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,9 +8,10 @@ import streamlit as st
 
 from lib.digit_draw import preprocess
 from lib.figures.inside import (confusion_figure, digits_strip, drawing_steps_figure,
-                                probability_bars, weights_gallery)
+                                prediction_vectors_figure, probability_bars, weights_gallery)
 from lib.train.metrics import (confused_examples, confusion_matrix, most_confused_pairs,
                                strongest_units)
+from lib.train.quickstart import prediction_printout
 from lib.ui.widgets import code_panel, plotly, shape_badge
 
 # Shared by "A first neural network" and "Train the naive network": the first layer's
@@ -40,6 +42,22 @@ def live_view(run, body, every: float = LOOK_EVERY_S) -> None:
         body()
 
     _view()
+
+
+def predictions_panel(run, test_images, test_labels, key: str) -> None:
+    """The model's prediction vectors for the first ten test digits as it is now (before
+    training, then after each epoch), and what predicting the first one prints."""
+    latest = run.latest_epoch
+    if latest is None:
+        st.info("Start training: the predictions of the untrained model appear first.", icon="🔮")
+        return
+    probs = latest.predictions                                         # (10, 10)
+    plotly(prediction_vectors_figure(test_images[:10], test_labels[:10], probs),
+           key=f"{key}_predictions")
+    st.code(prediction_printout(latest.epoch, probs[0], test_labels[0]), language="python")
+    st.caption("Each bar chart is one prediction vector: ten probabilities that add up to 1. "
+               "The tallest bar is the answer, written in bold above the digit with the true "
+               "label in brackets: green when they match, red when not.")
 
 
 def weights_gallery_panel(run, get_W1, key: str, W1_start=None) -> None:

@@ -40,6 +40,14 @@ def shape_badge(label: str, shape: tuple[int, ...] | str, help: str | None = Non
     st.metric(label, text, help=help)
 
 
+def shape_badges(*badges: tuple) -> None:
+    """Shape badges side by side, one equal column each: (label, shape) or (label, shape,
+    help), as shape_badge takes them (a string shows as written)."""
+    for column, badge in zip(st.columns(len(badges)), badges):
+        with column:
+            shape_badge(*badge)
+
+
 def plotly(fig, key: str, **kwargs) -> None:
     """A Plotly figure with the house config and a fixed key (stable across reruns)."""
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
@@ -249,11 +257,25 @@ def settings_expander(settings, rows, summary, *, options=None, defaults=None,
                            for s in settings})
     with st.expander(summary, expanded=False):
         for names in rows:
-            for column, name in zip(st.columns(len(names)), names):
-                setting_widget(settings[name], column, options=options.get(name),
-                               default=defaults.get(name), on_change=on_change.get(name))
+            _settings_columns(settings, names, options, defaults, on_change)
     values, _ = settings.read(st.session_state, options)
     return values
+
+
+def settings_row(settings, names, *, options=None, defaults=None, on_change=None) -> dict:
+    """The declared settings `names` in one row, as settings_expander draws each of its
+    rows, but in the open. Returns {name: value} for every setting of `settings`."""
+    options = options or {}
+    _settings_columns(settings, names, options, defaults or {}, on_change or {})
+    values, _ = settings.read(st.session_state, options)
+    return values
+
+
+def _settings_columns(settings, names, options, defaults, on_change) -> None:
+    """One widget per name, side by side in equal columns."""
+    for column, name in zip(st.columns(len(names)), names):
+        setting_widget(settings[name], column, options=options.get(name),
+                       default=defaults.get(name), on_change=on_change.get(name))
 
 
 def _upcoming(setting, options, default):

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lib.indexing import (MAX_INT, IndexParseError, batch_info, describe_positions,
-                          describe_selection, format_index, parse_index)
+                          describe_selection, format_index, index_to_show, item_shape,
+                          parse_index, selection_code)
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -196,6 +197,110 @@ def test_batch_info_matches_keras_progress_bar():
     assert batch_info(4000, 128).num_batches == 32
     assert batch_info(4000, 128).last_batch_size == 32
     assert batch_info(256, 128).last_batch_size == 128
+
+
+@SETTINGS
+@given(st.data())
+def test_item_shape_is_the_shape_of_each_item_numpy_returns(data):
+    """Axes 1 and 2 of any index on (N, rows, cols): each item of the result (first axis
+    kept as a slice) has the shape item_shape gives."""
+    shape = (3,) + data.draw(st.tuples(st.integers(1, 6), st.integers(1, 6)))
+    items = data.draw(st.tuples(*(st.one_of(st.integers(-size, size - 1),
+                                            st.builds(slice, st.one_of(st.none(), small),
+                                                      st.one_of(st.none(), small),
+                                                      st.one_of(st.none(), st.integers(-3, 3)
+                                                                .filter(bool))))
+                                  for size in shape[1:])))
+    arr = np.zeros(shape)
+    _, rows, cols = describe_selection(shape, (slice(None),) + items).axes
+    assert item_shape(rows, cols) == arr[(slice(None),) + items][0].shape
+    assert item_shape() == ()
+
+
+# --------------------------------------------------------------------------- the page's index
+
+TRAIN = (4000, 28, 28)
+VARIABLES = {"n": 3, "batch_size": 128}
+DEFAULT = "train_images[10:100]"
+
+
+@pytest.mark.parametrize("text", ["train_images[:, 7:-7, 7:-7]", "[n]", "batch_size:, ::-1",
+                                  "train_images[None, ..., 3]"])
+def test_an_index_numpy_accepts_is_drawn_as_typed(text):
+    shown = index_to_show(TRAIN, text, VARIABLES, "train_images[4]", DEFAULT)
+    assert not shown.fallback and shown.error is None
+    assert shown.text == text and shown.index == parse_index(text, VARIABLES)
+    assert shown.selection.shape == np.zeros(TRAIN, dtype=np.uint8)[shown.index].shape
+
+
+@pytest.mark.parametrize("text, message", [
+    ("train_images[10:100", "Cannot read this index: '[' is never closed: add ']'"),
+    ("train_images[4000]", ("NumPy would refuse this index — IndexError: index 4000 is out "
+                            "of bounds for axis 0 with size 4000")),
+    ("train_images[0, 0, 0, 0]", "NumPy would refuse this index — IndexError: too many indices"),
+])
+def test_a_failing_index_shows_the_last_good_one_and_says_why(text, message):
+    shown = index_to_show(TRAIN, text, VARIABLES, "train_images[:, 7:-7, 7:-7]", DEFAULT)
+    assert shown.fallback and shown.error.startswith(message)
+    assert shown.text == "train_images[:, 7:-7, 7:-7]"
+    assert shown.selection.shape == np.zeros(TRAIN, dtype=np.uint8)[:, 7:-7, 7:-7].shape
+    if "IndexError" in message:                   # NumPy's own words, after the prefix
+        with pytest.raises(IndexError) as numpy_error:
+            np.zeros(TRAIN, dtype=np.uint8)[parse_index(text)]
+        assert shown.error.endswith(str(numpy_error.value))
+
+
+def test_without_a_last_good_index_the_default_is_drawn():
+    shown = index_to_show(TRAIN, "train_images[1.5]", VARIABLES, None, DEFAULT)
+    assert shown.fallback and "whole numbers" in shown.error
+    assert (shown.text, shown.index, shown.selection.shape) == (DEFAULT, (slice(10, 100),),
+                                                                (90, 28, 28))
+
+
+def test_a_last_good_index_that_no_longer_fits_falls_back_to_the_default():
+    """`[n * 1000]` worked with n = 3; once n is 5 it is out of bounds, and so is the typo."""
+    shown = index_to_show(TRAIN, "train_images[", {"n": 5, "batch_size": 128},
+                          "train_images[n * 1000]", DEFAULT)
+    assert shown.fallback and shown.text == DEFAULT and shown.selection.shape == (90, 28, 28)
+    # the same last good index, still in bounds, is read with today's variables
+    shown = index_to_show(TRAIN, "train_images[", {"n": 2, "batch_size": 128},
+                          "train_images[n * 1000]", DEFAULT)
+    assert shown.text == "train_images[n * 1000]" and shown.index == (2000,)
+
+
+def test_a_last_good_index_that_no_longer_reads_falls_back_to_the_default():
+    shown = index_to_show(TRAIN, "oops[", {}, "train_images[n]", DEFAULT)
+    assert shown.fallback and shown.text == DEFAULT
+
+
+def test_selection_code_names_only_the_variables_the_index_uses():
+    index = parse_index("train_images[128 * n : 128 * (n + 1)]", VARIABLES)
+    code = selection_code("train_images[128 * n : 128 * (n + 1)]", index, (128, 28, 28),
+                          VARIABLES)
+    assert code == ("n = 3\n"
+                    "selection = train_images[128 * n : 128 * (n + 1)]\n"
+                    "# NumPy receives the tuple (slice(384, 512, None),)\n"
+                    "selection.shape   # (128, 28, 28)")
+    code = selection_code("batch_size:, n", parse_index("batch_size:, n", VARIABLES),
+                          (3872, 28), VARIABLES)
+    assert code.startswith("n = 3\nbatch_size = 128\nselection = train_images[batch_size:, n]\n")
+    code = selection_code("train_images[4]", (4,), (28, 28), VARIABLES)
+    assert code.startswith("selection = train_images[4]\n")      # the n of train_images: no
+    assert code.endswith("selection.shape   # (28, 28)")
+
+
+def test_selection_code_runs_and_its_comments_are_true():
+    """The panel is code a student can paste: run it on an array of MNIST's shape and the
+    tuple and shape it states are what NumPy really receives and returns."""
+    text = "train_images[batch_size * n : batch_size * (n + 1), ::2]"
+    index = parse_index(text, VARIABLES)
+    shape = describe_selection(TRAIN, index).shape
+    code = selection_code(text, index, shape, VARIABLES)
+    scope = {"train_images": np.zeros(TRAIN, dtype=np.uint8)}
+    exec(code, scope)                              # our own generated code, not user input
+    assert f"selection.shape   # {scope['selection'].shape}" in code
+    assert scope["selection"].shape == (128, 14, 28)
+    assert index == (slice(384, 512), slice(None, None, 2))
 
 
 # --------------------------------------------------------------------------- hostile input

@@ -1,11 +1,16 @@
 """The book's naive dot loops equal np.dot; the matmul step data adds up to A @ B."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.products import (matmul_steps, naive_matrix_dot, naive_matrix_vector_dot,
-                          naive_vector_dot, random_matrix, result_from_steps)
-from lib.shapes import ShapeError, format_shape
+from lib.products import (DENSE_LAYER_CODE, DOT_RULE_PRESETS, PRODUCT_PRESETS, check_product,
+                          dot_code, dot_race_metrics, matmul_code, matmul_steps,
+                          naive_matrix_dot, naive_matrix_vector_dot, naive_vector_dot,
+                          random_matrix, result_from_steps, typed_matrix)
+from lib.race import RaceResult
+from lib.shapes import ShapeError, format_shape, parse_shape
 
 SETTINGS = settings(max_examples=100, deadline=None)
 dims = st.integers(1, 5)
@@ -187,3 +192,111 @@ def test_order_note_says_what_numpy_computes(a, b, words):
         assert np.array_equal(a @ b, b @ a)
     elif "different numbers" in words:
         assert not np.array_equal(a @ b, b @ a)
+
+
+# ------------------------------------------------------ what the Dot product page shows
+
+def numpy_product(op: str, a: tuple, b: tuple):
+    """(shape, None) or (None, NumPy's message) for the product of zeros of these shapes."""
+    x, y = np.zeros(a, dtype=np.float32), np.zeros(b, dtype=np.float32)
+    product = {"dot": np.dot, "matmul": np.matmul,
+               "tensordot": lambda p, q: np.tensordot(p, q, axes=1)}[op]
+    try:
+        return product(x, y).shape, None
+    except (ValueError, IndexError) as error:
+        return None, f"{type(error).__name__}: {error}"
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(RULES)), small_shapes, small_shapes)
+def test_check_product_gives_numpys_shape_or_numpys_words(op, a, b):
+    check = check_product(op, a, b)
+    shape, words = numpy_product(op, a, b)
+    assert check.op == op and check.result == shape
+    assert (check.error is None) == (shape is not None)
+    assert check.numpy_words == words                       # None when NumPy gives a shape
+    try:
+        assert check.pairing == paired_axes(op, a, b)
+    except ShapeError:                                      # no axis to pair: no figure
+        assert check.pairing is None
+
+
+def test_check_product_does_not_build_huge_operands():
+    check = check_product("dot", (10**4, 10**4), (3,))
+    assert check.result is None and "size 10000" in check.error
+    assert check.numpy_words is None                        # not tried: too big to build
+
+
+def test_the_presets_say_what_numpy_does():
+    """'sizes disagree' is the only rule preset NumPy refuses; the N-D presets are the claim
+    (tensordot only), a pair only np.dot takes, and a batch @ takes (np.dot too, its way)."""
+    for label, texts in DOT_RULE_PRESETS.items():
+        x, y = (parse_shape(t) for t in texts)
+        assert (numpy_product("dot", x, y)[0] is None) == (label == "sizes disagree"), label
+    works = {label: {op for op in RULES if numpy_product(op, *map(parse_shape, texts))[0]}
+             for label, texts in PRODUCT_PRESETS.items()}
+    assert list(works.values()) == [{"tensordot"}, {"dot"}, {"dot", "matmul"}]
+    assert tuple(map(parse_shape, PRODUCT_PRESETS["(4, 3, 2) and (2, 4, 5)"])) == CLAIMED[:2]
+
+
+@pytest.mark.parametrize("x, y", [((10,), (10,)), ((32, 10), (10, 64)), ((32, 10), (64, 10)),
+                                  ((4, 3, 2), (5, 2, 6)), ((), (3,))])
+def test_dot_code_runs_and_states_numpys_shape(x, y):
+    shape, _ = numpy_product("dot", x, y)
+    code = dot_code(x, y, shape)
+    lines = code.splitlines()
+    assert lines[:2] == [f"x = np.random.random({format_shape(x)})",
+                         f"y = np.random.random({format_shape(y)})"]
+    namespace = {"np": np}
+    exec("\n".join(lines[:2]), namespace)          # our own generated code, not user input
+    assert (namespace["x"].shape, namespace["y"].shape) == (x, y)
+    said = lines[2].split("#")[1].strip()
+    if shape is None:
+        assert said == "ValueError"
+        with pytest.raises(ValueError):
+            np.dot(namespace["x"], namespace["y"])
+    else:
+        assert said == format_shape(np.dot(namespace["x"], namespace["y"]).shape)
+
+
+@SETTINGS
+@given(dims, dims, dims, st.integers(0, 100))
+def test_matmul_code_rebuilds_a_and_b_and_states_c(n, k, m, seed):
+    a, b = random_matrix((n, k), seed), random_matrix((k, m), seed + 1)
+    code = matmul_code(a, b)
+    namespace = {"np": np}
+    exec(code, namespace)                          # our own generated code, not user input
+    assert np.array_equal(namespace["A"], a) and np.array_equal(namespace["B"], b)
+    assert np.array_equal(namespace["C"], a @ b)
+    shapes = [line.split("#")[1] for line in code.splitlines() if "#" in line]
+    assert format_shape(a.shape) in shapes[0] and format_shape(b.shape) in shapes[1]
+    assert shapes[2].endswith(f"shape {format_shape((a @ b).shape)}")
+
+
+def test_typed_matrix_treats_empty_cells_as_0_and_clips():
+    typed = typed_matrix([[np.nan, 1.5, -500], [250, -99, "7"]])
+    assert typed.dtype == float
+    assert typed.tolist() == [[0.0, 1.5, -99.0], [99.0, -99.0, 7.0]]
+    assert np.array_equal(typed_matrix(np.arange(6.).reshape(2, 3)), np.arange(6.).reshape(2, 3))
+    assert typed_matrix([[1000.]], limit=5).tolist() == [[5.0]]
+
+
+def test_dot_race_metrics_are_per_call_means():
+    result = RaceResult(naive_seconds=0.5, numpy_seconds=0.002, repeats=4, results_equal=True)
+    assert dot_race_metrics("matrix · matrix", 26, result) == [
+        ("naive loops, one matrix · matrix", "125.00 ms", None),      # 0.5 s / 4 runs
+        ("np.dot, one call", "0.500 ms", None),                        # 0.002 s / 4 runs
+        ("NumPy is faster by", "250×", "size 26, mean of 4 runs; same result: True")]
+
+
+def test_the_dense_layer_code_states_the_shapes_numpy_gives():
+    """Run the code on an MNIST-shaped train_images: each line's comment is the shape of
+    what that line assigns."""
+    namespace = {"np": np, "train_images": np.zeros((1000, 28, 28), dtype=np.uint8)}
+    for line in DENSE_LAYER_CODE.splitlines():
+        statement, comment = line.split("#")
+        exec(statement, namespace)                 # our own code text, not user input
+        name = statement.split("=")[0].strip()
+        claimed = re.match(r"\s*(\([0-9, ]*\))", comment).group(1)
+        assert claimed == format_shape(namespace[name].shape), line
+    assert namespace["output"].shape == (128, 512)

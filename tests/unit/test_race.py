@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lib.race import RaceResult, race
+from lib.race import RaceResult, race, random_operands
 
 
 def test_race_times_both_sides_and_compares_their_results():
@@ -29,3 +29,14 @@ def test_speedup_never_divides_by_zero():
 def test_at_least_one_repeat():
     with pytest.raises(ValueError):
         race(lambda: 0, lambda: 0, (), repeats=0)
+
+
+def test_random_operands_are_the_books_random_arrays_from_one_seeded_generator():
+    x, y = random_operands((3, 4), (4,), seed=5)
+    rng = np.random.default_rng(5)                   # drawn in order from one generator
+    assert np.array_equal(x, rng.random((3, 4))) and np.array_equal(y, rng.random((4,)))
+    assert x.dtype == np.float64 and 0 <= x.min() and x.max() < 1
+    again = random_operands((3, 4), (4,), seed=5)
+    assert all(np.array_equal(a, b) for a, b in zip((x, y), again))      # the same every run
+    assert not np.array_equal(random_operands((3, 4), seed=6)[0], x)
+    assert random_operands() == ()

@@ -3,8 +3,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lib.figures.reshape import (axis_permutation_figure, digit_rows_figure, digit_strip_figure,
-                                 element_layout, flow_animation, transpose_slots)
+from lib.figures.reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
+                                 digit_rows_figure, digit_strip_figure, element_layout,
+                                 flow_animation, flow_drawable, transpose_slots)
 
 
 def validated(fig) -> dict:
@@ -43,3 +44,16 @@ def test_transpose_slots():
     landed = np.empty(6, dtype=int)
     landed[slots] = x.reshape(-1)                    # element k sits at slot slots[k] of x.T
     assert landed.tolist() == x.T.reshape(-1).tolist()
+
+
+@pytest.mark.parametrize("src, dst, drawn", [
+    ((3, 2), (6, 1), True), ((2, 3, 4), (4, 6), True), ((60,), (2, 2, 3, 5), True),
+    ((61,), (61,), False),                                   # too many elements
+    ((1, 1, 1, 1, 2), (2,), False), ((2,), (1, 1, 1, 1, 2), False),   # rank 5 on one side
+    ((0, 3), (3, 0), False), ((), (1, 1), True)])
+def test_flow_drawable_says_which_reshapes_the_picture_draws(src, dst, drawn):
+    assert flow_drawable(src, dst) is drawn
+    if drawn:                                  # and flow_animation draws every element
+        frames = validated(flow_animation(src, dst))["frames"]
+        assert len(frames[-1]["data"][0]["x"]) == int(np.prod(src)) <= MAX_FLOW_ELEMENTS
+        assert max(len(src), len(dst)) <= MAX_FLOW_RANK

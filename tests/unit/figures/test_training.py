@@ -4,8 +4,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from lib.figures.inside import accuracy_curves, run_accuracy_curves
 from lib.figures.training import (MAX_RAW_POINTS, accuracy_figure, loss_figure, prediction_bars,
-                                  prediction_grid)
+                                  prediction_grid, run_loss_figure)
+from lib.train.live import BatchEvent, EpochEvent
 
 
 def validated(fig) -> dict:
@@ -40,3 +42,58 @@ def test_prediction_grid_and_bars_are_valid_and_coloured():
     assert {a["font"]["color"] for a in grid["layout"]["annotations"]} == {"#16a34a"}
     bars = validated(prediction_bars(probs[0], 0))
     assert bars["data"][0]["marker"]["color"][0] == "#16a34a"
+
+
+# --------------------------------------------------------------------------- a run's events
+
+def events(epochs: int = 2, per_epoch: int = 3, bpe: int | None = None):
+    """A finished run's events: EpochEvent 0 (before training), then per epoch its batches
+    and its EpochEvent, as lib.train.live delivers them."""
+    batches, ends = [], [EpochEvent(0, None, None, 0.1, None)]
+    for epoch in range(1, epochs + 1):
+        for batch in range(1, per_epoch + 1):
+            step = (epoch - 1) * per_epoch + batch
+            batches.append(BatchEvent(step, epoch, batch, bpe or per_epoch, 2.3 / step, 100.0,
+                                      accuracy=0.1 * epoch + 0.01 * batch))
+        ends.append(EpochEvent(epoch, 2.3 / epoch, 0.3 * epoch, 0.25 * epoch, None))
+    return batches, ends
+
+
+def trace(fig, name: str):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_run_loss_figure_draws_every_batch_and_each_trained_epoch():
+    batches, ends = events()
+    fig = run_loss_figure(batches, ends, 5, height=300)
+    expected = loss_figure([b.step for b in batches], [b.loss for b in batches], 3, 5,
+                           [1, 2], [2.3, 1.15], height=300)
+    assert validated(fig) == validated(expected)
+    assert np.allclose(trace(fig, "per batch").y, [b.loss for b in batches])
+    assert np.allclose(trace(fig, "per batch").x, [s / 3 for s in range(1, 7)])   # in epochs
+    assert list(trace(fig, "epoch mean").x) == [1, 2]          # epoch 0 has no loss: left out
+    assert fig.layout.height == 300 and list(fig.layout.xaxis.range) == [0, 5]
+
+
+def test_run_loss_figure_before_the_first_batch_and_beside_another_run():
+    assert run_loss_figure([], [EpochEvent(0, None, None, 0.1, None)], 5).data == ()
+    batches, _ = events()
+    naive, _ = events(epochs=1, per_epoch=4)
+    fig = run_loss_figure(batches, (), 5, other=("naive, SGD", naive))
+    validated(fig)
+    assert np.allclose(trace(fig, "naive, SGD").x, [s / 4 for s in range(1, 5)])  # its epochs
+    assert not [t for t in fig.data if t.name == "epoch mean"]
+
+
+def test_run_accuracy_curves_draw_the_running_accuracy_and_every_epoch():
+    batches, ends = events(bpe=4)
+    fig = run_accuracy_curves(batches, ends, 3, height=280)
+    expected = accuracy_curves([b.step for b in batches], [b.accuracy for b in batches], 4, 3,
+                               [0, 1, 2], [None, 0.3, 0.6], [0.1, 0.25, 0.5], height=280)
+    assert validated(fig) == validated(expected)
+    running = trace(fig, "per batch (running)")
+    assert np.allclose(running.x, [s / 4 for s in range(1, 7)])
+    assert np.allclose(running.y, [100 * b.accuracy for b in batches])
+    assert list(trace(fig, "test (epoch)").x) == [0, 1, 2]         # epoch 0 included
+    assert list(trace(fig, "train (epoch)").x) == [1, 2]           # no train accuracy at 0
+    assert run_accuracy_curves([], [], 3).data == ()

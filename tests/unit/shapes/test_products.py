@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.shapes import (ShapeError, dot_shape, matmul_shape, parse_axes, reshape_shape,
-                        tensordot_axes, tensordot_shape, transpose_shape)
+from lib.shapes import (MAX_FIT_SEARCH, ShapeError, dot_shape, matmul_shape, parse_axes,
+                        reshape_shape, shapes_that_fit, tensordot_axes, tensordot_shape,
+                        transpose_order, transpose_shape)
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -101,6 +102,53 @@ def test_transpose_shape_matches_numpy(shape, axes):
 def test_transpose_any_permutation(shape, data):
     axes = tuple(data.draw(st.permutations(range(len(shape)))))
     assert transpose_shape(shape, axes) == np.transpose(np.ones(shape), axes).shape
+
+
+@SETTINGS
+@given(st.integers(0, 5000), st.integers(1, 10))
+def test_shapes_that_fit_do_fit_and_are_the_most_square(size, limit):
+    """Every shape offered holds exactly `size` elements (NumPy reshapes into it), and they
+    are the `limit` most square 2-D ones, most square last."""
+    fits = shapes_that_fit(size, limit)
+    for shape in fits:
+        assert np.arange(size).reshape(shape).shape == shape
+    every = [(d, size // d) for d in range(1, size + 1) if size % d == 0 and d <= size // d]
+    assert fits == every[-limit:]
+    assert len(fits) == min(limit, len(every))
+
+
+def test_shapes_that_fit_the_book_and_a_refused_reshape():
+    assert shapes_that_fit(6) == [(1, 6), (2, 3)]
+    assert shapes_that_fit(784) == [(1, 784), (2, 392), (4, 196), (7, 112), (8, 98),
+                                    (14, 56), (16, 49), (28, 28)]
+    assert shapes_that_fit(784, limit=2) == [(16, 49), (28, 28)]
+    assert shapes_that_fit(7) == [(1, 7)]                   # a prime: one row
+    assert shapes_that_fit(0) == []
+
+
+def test_shapes_that_fit_do_not_search_huge_sizes():
+    size = 60000 * 784
+    assert size > MAX_FIT_SEARCH
+    assert shapes_that_fit(size) == [(size,), (-1, size)]
+    for shape in shapes_that_fit(size):                      # both valid reshape targets
+        assert reshape_shape((60000, 784), shape)[-1] == size
+
+
+@SETTINGS
+@given(st.lists(st.integers(1, 4), max_size=4).map(tuple), st.data())
+def test_transpose_order_is_what_numpy_does(shape, data):
+    axes = data.draw(st.none() | st.permutations(range(len(shape))).map(tuple))
+    order = transpose_order(len(shape), axes)
+    assert sorted(order) == list(range(len(shape)))
+    x = np.arange(int(np.prod(shape))).reshape(shape)
+    assert np.array_equal(np.transpose(x, axes), np.transpose(x, order))
+    assert transpose_shape(shape, axes) == tuple(shape[a] for a in order)
+
+
+def test_transpose_order_keeps_given_axes_as_typed():
+    assert transpose_order(4) == (3, 2, 1, 0)
+    assert transpose_order(4, [1, 0, -1, 2]) == (1, 0, -1, 2)    # negative axes stay as typed
+    assert transpose_order(0) == ()
 
 
 # ------------------------------------------------------------- the book's examples

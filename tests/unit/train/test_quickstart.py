@@ -6,8 +6,11 @@ import pytest
 
 from lib.data import load_mnist
 from lib.train.metrics import confusion_matrix
-from lib.train.quickstart import (build_model, fit_log, layer_table, make_callback,
-                                  prepare_images, quickstart_events, total_steps)
+from lib.figures.training import format_prediction_vector
+from lib.train.quickstart import (build_model, evaluation_due, evaluation_report,
+                                  evaluation_sentence, fit_log, last_train_accuracy, layer_table,
+                                  make_callback, prediction_printout, prepare_images,
+                                  quickstart_events, summary_table, total_steps)
 from lib.train.live import BatchEvent, EpochEvent, LiveRun
 
 
@@ -130,3 +133,60 @@ def test_the_evaluation_sentence_quotes_the_books_figures_and_says_which_way_the
     assert "0.9897 and 0.9790" in gap and "97.8" not in gap
     none = evaluation_sentence(0.90, 0.95, 1000)
     assert "No gap here" in none and "overfitting" not in none
+
+
+# ------------------------------------------------------------ what the page prints
+
+def test_summary_table_is_the_layer_table_column_by_column():
+    table = summary_table(layer_table())
+    assert table == {"layer": ["dense", "dense_1"],
+                     "output shape": ["(None, 512)", "(None, 10)"],
+                     "parameters": ["401,920", "5,130"],
+                     "where they come from": ["784 × 512 weights + 512 biases",
+                                              "512 × 10 weights + 10 biases"]}
+    # the same numbers Keras counts: a Dense layer holds fan_in * units + units
+    assert [int(p.replace(",", "")) for p in table["parameters"]] == [784 * 512 + 512,
+                                                                    512 * 10 + 10]
+    assert summary_table([]) == {"layer": [], "output shape": [], "parameters": [],
+                                 "where they come from": []}
+
+
+@pytest.mark.parametrize("epoch, when", [(0, "before training"), (3, "after epoch 3")])
+def test_prediction_printout_says_what_numpy_gives(epoch, when):
+    probs = np.random.default_rng(epoch).dirichlet(np.ones(10)).astype(np.float32)   # (10,)
+    lines = prediction_printout(epoch, probs, np.uint8(7)).splitlines()
+    assert lines[0] == f"predictions[0]            # (10,), {when}"
+    assert "\n".join(lines[1:-2]) == format_prediction_vector(probs)
+    assert lines[-2] == f"predictions[0].argmax()   # {int(np.argmax(probs))}"
+    assert lines[-1] == "test_labels[0]            # 7"
+
+
+@pytest.mark.parametrize("has_model, status, stored, due", [
+    (False, "done", None, None),                 # no model yet
+    (True, "idle", None, None), (True, "running", None, None),
+    (True, "done", None, "now"), (True, "stopped", None, "now"),
+    (True, "paused", None, "on request"),        # behind a button while paused
+    (True, "done", (32, 0.3, 0.9), None),        # already evaluated at this step
+    (True, "done", (16, 0.5, 0.8), "now"),       # evaluated earlier: stale
+    (True, "paused", (16, 0.5, 0.8), "on request"),
+    (True, "paused", (32, 0.3, 0.9), None),
+])
+def test_evaluation_due(has_model, status, stored, due):
+    assert evaluation_due(has_model, status, 32, stored) == due
+
+
+def epoch_event(epoch, train_acc):
+    return EpochEvent(epoch, None if epoch == 0 else 0.5, train_acc, 0.9, None)
+
+
+def test_last_train_accuracy_and_the_evaluation_report():
+    assert last_train_accuracy([]) is None
+    assert last_train_accuracy([epoch_event(0, None)]) is None          # before training
+    assert last_train_accuracy([epoch_event(0, None), epoch_event(1, 0.95123)]) == 0.95123
+    numbers, sentence = evaluation_report((5, 0.123456, 0.91), [epoch_event(0, None)], 1000)
+    assert numbers == [("test_loss", "0.1235"), ("test_acc", "0.9100")] and sentence is None
+    numbers, sentence = evaluation_report((32, 0.25, 0.93),
+                                          [epoch_event(0, None), epoch_event(1, 0.95)], 1000)
+    assert numbers == [("test_loss", "0.2500"), ("test_acc", "0.9300"),
+                       ("train accuracy (last epoch)", "0.9500")]
+    assert sentence == evaluation_sentence(0.95, 0.93, 1000)
