@@ -18,7 +18,7 @@ def start_server_housekeeping() -> threading.Thread:
     stack in the background (TensorFlow's 5-7 s import, then one tiny step of each engine,
     then `gc.freeze()`: see lib/server.py), and start the janitor that gives memory back
     after sessions leave. Pages that do not train never wait for any of it."""
-    from lib.server import JANITOR, WARMUP_THREAD, warm_training_stack
+    from lib.server import JANITOR, start_warm_up
 
     keep_keras_state_between_runs()
     # Plotly looks up pandas/PIL in sys.modules without waiting for an import in flight, so a
@@ -29,8 +29,7 @@ def start_server_housekeeping() -> threading.Thread:
 
     from lib.train.live import SHARED
 
-    thread = threading.Thread(target=warm_training_stack, name=WARMUP_THREAD, daemon=True)
-    thread.start()
+    thread = start_warm_up()
     JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
     JANITOR.start()
     return thread

@@ -23,6 +23,7 @@ Why this exists (measured on a 2-core machine, see bench/classroom.py):
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import gc
 import sys
@@ -57,6 +58,18 @@ def warm_training_stack(freeze: bool = True) -> WarmupReport:
         gc.freeze()
     return WarmupReport(time.perf_counter() - start, gc.get_freeze_count(),
                         len(gc.get_objects()), error)
+
+
+def start_warm_up() -> threading.Thread:
+    """`warm_training_stack` in a daemon thread named WARMUP_THREAD, so pages need not wait
+    for it. A daemon thread still inside TensorFlow's C++ when the interpreter exits (a
+    Ctrl-C in the first seconds, a short test run) aborts the process with 'FATAL: exception
+    not rethrown' (exit 134; 2 runs in 4 of one AppTest file here): so exiting first lets the
+    warm-up finish (~10 s at most)."""
+    thread = threading.Thread(target=warm_training_stack, name=WARMUP_THREAD, daemon=True)
+    thread.start()
+    atexit.register(thread.join, 60.0)
+    return thread
 
 
 def _warm() -> None:

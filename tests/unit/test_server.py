@@ -30,6 +30,13 @@ AFTER_STARTUP = textwrap.dedent("""
     engine.train_step(images, labels)
     print(json.dumps(dict(error=report.error, frozen=report.frozen, tracked=report.tracked_after,
                           one_session=len(gc.get_objects()) - before)))
+    # The router's way (start_warm_up: a daemon thread), then exit at once: the exit waits
+    # for the warm-up (this handler, registered first, runs last).
+    import atexit
+    from lib.server import start_warm_up
+    threads = []
+    atexit.register(lambda: print("warm-up alive at exit:", threads[0].is_alive()))
+    threads.append(start_warm_up())
 """)
 
 
@@ -40,7 +47,9 @@ def test_after_warm_up_a_full_collection_visits_only_what_sessions_create():
     out = subprocess.run([sys.executable, "-c", AFTER_STARTUP], cwd=ROOT, capture_output=True,
                          text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert out.returncode == 0, out.stderr[-3000:]
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    *_, line, at_exit = out.stdout.strip().splitlines()
+    assert at_exit == "warm-up alive at exit: False"
+    result = json.loads(line)
     assert result["error"] == ""
     assert result["frozen"] > 300_000
     assert result["tracked"] < 1_000
