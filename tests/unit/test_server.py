@@ -75,13 +75,17 @@ def test_janitor_thread_starts_once_and_wakes_on_soon():
     janitor = Janitor(every_s=3600)
     janitor.start()
     janitor.start()
-    assert sum(t.name == "tensor-lab-janitor" and t is janitor._thread
-               for t in threading.enumerate()) == 1
-    janitor.soon()
-    deadline = time.monotonic() + 30
-    while janitor.collections == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert janitor.collections >= 1
+    try:
+        assert sum(t.name == "tensor-lab-janitor" and t is janitor._thread
+                   for t in threading.enumerate()) == 1
+        janitor.soon()
+        deadline = time.monotonic() + 30
+        while janitor.collections == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert janitor.collections >= 1
+    finally:
+        janitor.stop()
+    assert not janitor._thread.is_alive()
 
 
 def test_trim_heap_never_raises():
@@ -92,11 +96,17 @@ def test_janitor_skips_its_turn_while_runs_train():
     busy = [True]
     janitor = Janitor(every_s=0.05, is_busy=lambda: busy[0])
     janitor.start()
-    deadline = time.monotonic() + 30
-    while janitor.skipped < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert janitor.skipped >= 2 and janitor.collections == 0
-    busy[0] = False
-    while janitor.collections == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert janitor.collections >= 1
+    try:
+        deadline = time.monotonic() + 30
+        while janitor.skipped < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert janitor.skipped >= 2 and janitor.collections == 0
+        busy[0] = False
+        while janitor.collections == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert janitor.collections >= 1
+    finally:
+        janitor.stop()
+    done = janitor.collections
+    time.sleep(0.2)                          # stopped means stopped: no collection after it
+    assert janitor.collections == done and not janitor._thread.is_alive()
