@@ -7,6 +7,7 @@ deadline, and no test asserts a time.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import re
@@ -101,7 +102,11 @@ def tiny_app_url(tmp_path_factory):
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, DEADLINE_S * 2))
+    """asyncio.run in a thread of its own: the main thread may already hold a running loop
+    (Playwright's sync API keeps one while a browser test session is open in this process,
+    as under pytest-xdist, where test files share a worker in any order)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, DEADLINE_S * 2)).result()
 
 
 def markdown_number(client: StreamlitClient, label: str) -> int:
