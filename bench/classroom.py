@@ -58,12 +58,12 @@ import tomllib
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stclient import FINISHED, StreamlitClient  # noqa: E402
+from bench.stclient import FINISHED, ProtocolError, StreamlitClient  # noqa: E402
 
 DEFAULT_TIMEOUT_S = 1200          # the class phase: first Start -> last done
 DEFAULT_TTL_S = 120               # Streamlit's server.disconnectedSessionTTL default
@@ -379,21 +379,34 @@ class Student:
 # --------------------------------------------------------------------------- the observer
 async def time_reruns(client: StreamlitClient, count: int | None, stop: asyncio.Event | None,
                       deadline: float, pause: float = 0.2, per_rerun_timeout: float = 60.0,
-                      offset: int = 0) -> tuple[list[float], int]:
+                      offset: int = 0,
+                      reconnect: Callable[[], Awaitable[StreamlitClient]] | None = None,
+                      ) -> tuple[list[float], int]:
     """Type indices into the Slicing page, one after another; time each rerun from the
     rerun_script to its script_finished. A rerun that does not finish in per_rerun_timeout
-    counts with the time waited (a lower bound) and as a timeout."""
+    counts with the time waited (a lower bound) and as a timeout. With `reconnect`, a lost
+    connection (its replica was killed) is replaced by a fresh one, as the browser would."""
     durations, timeouts = [], 0
     i = 0
     while (count is None or i < count) and not (stop is not None and stop.is_set()):
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             break
-        request = await client.set_value(SLICING_KEY, EXPRESSIONS[(i + offset) % len(EXPRESSIONS)])
-        if await client.wait_request(request, min(per_rerun_timeout, remaining)):
+        if client.closed and reconnect is not None:
+            client = await reconnect()
+        try:
+            request = await client.set_value(SLICING_KEY, EXPRESSIONS[(i + offset) % len(EXPRESSIONS)])
+            answered = await client.wait_request(request, min(per_rerun_timeout, remaining))
+        except ProtocolError:
+            if reconnect is None or not client.closed:
+                raise
+            continue                     # the replica died under this rerun: not a timing
+        if answered:
             if request.status != FINISHED.FINISHED_SUCCESSFULLY:
                 client.errors.append(f"slicing rerun ended with status {request.status}")
             durations.append(request.duration)
+        elif client.closed and reconnect is not None:
+            continue
         else:
             timeouts += 1
             durations.append(time.perf_counter() - request.sent)
@@ -429,6 +442,17 @@ class Bench:
     async def prepare(self, student: Student) -> None:
         a = self.args
         await student.prepare(a.preset, a.engine, a.epochs, a.timeout)
+
+    async def fresh_observer(self) -> StreamlitClient:
+        """The observer's replica died (--kill-pid): a new tab on Slicing through the same
+        URL, as the browser's reconnect gets (HAProxy sends it to a live replica)."""
+        lost = self.observer
+        self.observer = StreamlitClient(self.url, name="observer")
+        self.observer.errors.extend(lost.errors)
+        self.phases["observer_reconnects"] = self.phases.get("observer_reconnects", 0) + 1
+        await self.observer.connect()
+        await self.observer.open_page(SLICING_PAGE, self.args.timeout)
+        return self.observer
 
 
 @dataclass
@@ -516,7 +540,9 @@ async def class_run(b: Bench) -> ClassRun:
     trainers = [asyncio.create_task(s.train(go, deadline)) for s in ready]
     t_start = time.perf_counter()
     go.set()                                       # the barrier: everyone presses Start now
-    observer = asyncio.create_task(time_reruns(b.observer, None, stop_observer, deadline))
+    observer = asyncio.create_task(time_reruns(
+        b.observer, None, stop_observer, deadline,
+        reconnect=b.fresh_observer if b.args.kill_pid else None))
     heartbeat = asyncio.create_task(report_progress(ready, b.say, t_start))
     killer = asyncio.create_task(kill_later(b)) if b.args.kill_pid else None
     await asyncio.gather(*trainers, return_exceptions=True)

@@ -295,6 +295,16 @@ class Replica:
                 "--browser.gatherUsageStats=false"]
 
 
+def replica_env(environ, replicas: int, cores: int | None = None) -> dict[str, str]:
+    """The replicas' environment: ours, unbuffered, plus each replica's share of the cores
+    (TENSORLAB_CORES, read by lib/train/live.py to size its training turns), unless it is
+    set already. Each replica planning for every core overloads a shared machine."""
+    cores = cores or os.cpu_count() or 1
+    env = {**environ, "PYTHONUNBUFFERED": "1"}
+    env.setdefault("TENSORLAB_CORES", str(max(1, cores // max(1, replicas))))
+    return env
+
+
 class Launcher:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -303,7 +313,7 @@ class Launcher:
         self.haproxy: subprocess.Popen | None = None
         self.stop_signal: int | None = None
         self.hurry = False
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}   # MNIST_SOURCE etc. pass through
+        self.env = replica_env(os.environ, args.replicas)   # MNIST_SOURCE etc. pass through
 
     # -- signals: the handler only records; the main loop acts, between two steps
     def on_signal(self, signum: int, frame) -> None:

@@ -169,8 +169,24 @@ class Turns:
             self._cond.notify_all()
 
 
+CORES_VARIABLE = "TENSORLAB_CORES"
+
+
+def cores_for_this_process(environ=os.environ, machine: int | None = None) -> int:
+    """The cores this server plans its training for: the machine's, or its share of them
+    when several replicas share one machine (deploy/serve.py sets TENSORLAB_CORES to
+    cores / replicas: with 2 replicas on 2 cores, each planning for both, the machine ran 8
+    bursts at once and the Slicing rerun p95 went from 0.28 s to 1.05 s). A value that is
+    not a whole number from 1 to 1024 is ignored."""
+    machine = machine or os.cpu_count() or 1
+    raw = str(environ.get(CORES_VARIABLE, "")).strip()
+    if len(raw) <= 4 and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 1024:
+        return int(raw)
+    return machine
+
+
 SHARED = SharedServer()
-CORES = os.cpu_count() or 1
+CORES = cores_for_this_process()
 TURNS = Turns(2 * CORES)          # a few concurrent streams keep the cores busy
 
 

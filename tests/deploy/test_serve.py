@@ -174,6 +174,15 @@ class Launcher:
 
 # ---------------------------------------------------------------- no server needed
 
+@pytest.mark.parametrize("replicas, cores, share", [(1, 2, "2"), (2, 2, "1"), (3, 2, "1"),
+                                                    (2, 8, "4"), (3, 8, "2")])
+def test_each_replica_plans_for_its_share_of_the_cores(replicas, cores, share):
+    env = serve.replica_env({"MNIST_SOURCE": "sample"}, replicas, cores)
+    assert env["TENSORLAB_CORES"] == share and env["MNIST_SOURCE"] == "sample"
+    assert env["PYTHONUNBUFFERED"] == "1"
+    assert serve.replica_env({"TENSORLAB_CORES": "3"}, 2, 2)["TENSORLAB_CORES"] == "3"  # set by hand
+
+
 def test_template_and_generated_config_pass_haproxy_check(tmp_path):
     haproxy = _need_haproxy()
     ok, said = serve.check_config(haproxy, TEMPLATE)

@@ -326,3 +326,12 @@ def test_a_run_waiting_for_its_turn_reports_it_and_can_be_stopped_by_a_click():
     turns.leave(busy, trained=True)
     run.pull(budget_s=0)                               # its turn now: it trains
     assert run.steps_done >= 1
+
+
+@pytest.mark.parametrize("value, cores", [
+    (None, 8), ("1", 1), ("3", 3), (" 2 ", 2), ("0", 8), ("-1", 8), ("1.5", 8), ("x", 8),
+    ("99999", 8), ("1e3", 8), ("", 8), ("٣", 8)])
+def test_a_replicas_share_of_the_cores_is_read_whole_and_bounded(value, cores):
+    from lib.train.live import cores_for_this_process
+    environ = {} if value is None else {"TENSORLAB_CORES": value}
+    assert cores_for_this_process(environ, machine=8) == cores
