@@ -46,7 +46,8 @@ with ui.main_place(first, "1 · Select part of `train_images`",
                    "Negative numbers count from the end. Under the box, the first five examples "
                    "and the last are the notebook's; the others show more of the syntax.",
                    small=True):
-    box, badge = st.columns([3, 1], vertical_alignment="bottom")
+    box, badge = st.columns([3, 2] if ui.projector_requested() else [3, 1],  # 1.4x type: room
+                            vertical_alignment="bottom")
 text = ui.setting_widget(SETTINGS["index"], box)
 ui.example_buttons(EXAMPLES, "slicing_expr", columns=3, key_prefix="slicing_example")
 # a typo keeps the pictures of the last index that worked, so the page stays useful

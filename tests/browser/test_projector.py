@@ -84,6 +84,13 @@ def test_a_teachers_link_shows_its_view_and_the_main_figure_fits_a_projector(
         title = on_screen(page, TITLE, below=header["y"] + header["height"] if header else 0)
         for selector in MAIN[url_path]:
             on_screen(page, selector, below=title["y"] + title["height"])
+        # every shape or number in large type on the first screen is shown whole, not cut
+        cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+            .filter(e => e.getBoundingClientRect().bottom <= innerHeight)
+            .filter(e => e.scrollWidth > e.clientWidth + 1 || e.firstElementChild &&
+                         e.firstElementChild.scrollWidth > e.firstElementChild.clientWidth + 1)
+            .map(e => e.textContent)""")
+        assert not cut, f"cut off on a projector: {cut}"
         expect_no_exception(page)
         (SCREENSHOTS / "projector").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "projector" / f"{url_path}.png"))
