@@ -199,7 +199,12 @@ class TapeEngine:
         step = lambda images_batch, labels_batch: self.cells.one_training_step(  # noqa: E731
             self.model, images_batch, labels_batch)
         if compiled:
-            step = tf.function(step, input_signature=[
+            # autograph=False: the step has no Python control flow on tensors to convert, and
+            # autograph parses the source it converts (220 ast.parse calls at the first trace
+            # in a process: the server's warm-up thread, while pages parse students' input).
+            # On CPython 3.11 two parses at once can raise "SystemError: AST constructor
+            # recursion depth mismatch" (lib/pyast.py).
+            step = tf.function(step, autograph=False, input_signature=[
                 tf.TensorSpec((None, 28 * 28), tf.float32),
                 tf.TensorSpec((None,), tf.int32),
             ])

@@ -4,6 +4,8 @@ import re
 import threading
 from pathlib import Path
 
+import pytest
+
 from lib import pyast
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,3 +38,28 @@ def test_parse_gives_what_ast_parse_gives_from_many_threads():
     for t in threads:
         t.join()
     assert errors == [] and len(results) == 800 and set(results) == {expected}
+
+
+
+def test_the_other_threads_race_is_parsed_again(monkeypatch):
+    """A parse outside our lock (an import in the warm-up thread, a library's
+    inspect.signature) can still collide with ours: that one SystemError means "parse
+    again", any other error is raised as it is."""
+    import ast
+
+    from lib import pyast
+
+    real, failures = ast.parse, [2]
+
+    def racy(*args, **kwargs):
+        if failures[0]:
+            failures[0] -= 1
+            raise SystemError("AST constructor recursion depth mismatch (before=57, after=75)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", racy)
+    assert ast.dump(pyast.parse("x[1:2]", mode="eval")) == ast.dump(real("x[1:2]", mode="eval"))
+    assert failures == [0]
+    monkeypatch.setattr(ast, "parse", lambda *a, **k: (_ for _ in ()).throw(SystemError("other")))
+    with pytest.raises(SystemError, match="other"):
+        pyast.parse("x")
