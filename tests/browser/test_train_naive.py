@@ -2,7 +2,7 @@
 (run_every ticks), Pause, and check that nothing moves while paused.
 
 Progress is read the way a student reads it: the status line under the progress bar
-("batch 12 of 1,600 · ...")."""
+("batch 12 of 12,500 · ...")."""
 import re
 import time
 
@@ -41,10 +41,13 @@ LOSS_LINE = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot
 
 def test_start_watch_pause(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 4200})
-    open_app_page(page, app_url, "train_naive")
+    # A run long enough to watch and pause on any machine: 50 epochs of the eager engine at
+    # batch 16 (12,500 batches, over half a minute here). The compiled engine at batch 128
+    # finished 50 epochs in ~3.5 s on a quiet machine, before the test pressed Pause.
+    open_app_page(page, app_url, "train_naive?naive_engine=eager&naive_batch=16")
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Settings").click()
     epochs = page.get_by_label("epochs")
-    epochs.fill("50")                            # long enough to watch and pause
+    epochs.fill("50")
     epochs.press("Enter")
     expect(page.locator('[data-testid="stExpander"] summary').filter(has_text="Settings")
            ).to_contain_text("50 epochs")
