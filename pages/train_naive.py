@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import ui
-from lib.figures.training import (accuracy_figure, forward_shapes_figure, loss_figure,
+from lib.figures.training import (accuracy_figure, forward_shapes_figure, run_loss_figure,
                                   naive_code_tabs, prediction_bars, prediction_grid,
                                   prediction_vector_code)
 from lib.train.config import (INIT_LABELS, PRESETS, TRAIN_SETTINGS, config_from, initial_weights,
@@ -47,13 +47,10 @@ trainer = state.owner
 # ---------------------------------------------------------------- live training
 def draw(run) -> None:
     epochs, latest = list(run.epochs), run.latest_epoch
-    trained = [e for e in epochs if e.epoch >= 1]
     left, right = st.columns(2)
     with left:
-        ui.plotly(loss_figure([b.step for b in run.batches], [b.loss for b in run.batches],
-                              trainer.batches_per_epoch, trainer.config.epochs,
-                              [e.epoch for e in trained], [e.mean_loss for e in trained],
-                              height=330), key="naive_loss_chart")
+        ui.plotly(run_loss_figure(run.batches, epochs, trainer.config.epochs, height=330),
+                  key="naive_loss_chart")
     with right:
         ui.plotly(run.per_epoch("accuracy", lambda: accuracy_figure(
             [e.epoch for e in epochs], [e.train_acc for e in epochs], [e.test_acc for e in epochs],

@@ -56,11 +56,11 @@ window.tensorLabToTop = (window.tensorLabToTop || 0) + 1;
 
 
 def start_at_the_top(url_path: str) -> None:
-    """In the router, before the page runs: after a switch from another page, scroll the
-    main area to the top (the script sits in the sidebar, which takes no room from the page)."""
-    state = st.session_state
-    before, state["_routed_page"] = state.get("_routed_page"), url_path
-    if before is not None and before != url_path:
+    """In the router, before the page runs: record which page this run shows (for
+    `came_back()`), and on the first run after a switch from another page scroll the main
+    area to the top (the script sits in the sidebar, which takes no room from the page)."""
+    _remember_page(url_path)
+    if came_back():
         st.sidebar.html(_TO_THE_TOP, unsafe_allow_javascript=True)
 
 
@@ -90,10 +90,13 @@ def routing():
 def enter_page(page_file: str) -> None:
     """Call first thing on every page (`ui.enter_page(__file__)`). Hands a direct link over
     to the router if the router did not run this page (only for a browser's request, which
-    has headers: AppTest has none and runs a page on its own on purpose), and records which
-    page this is, for `came_back()`."""
+    has headers: AppTest has none and runs a page on its own on purpose). A page run on its
+    own records which page this is, for `came_back()`; under the router,
+    `start_at_the_top` has done that."""
     url_path = Path(page_file).stem
-    if not getattr(_routing, "active", False) and st.context.headers:
+    if getattr(_routing, "active", False):
+        return
+    if st.context.headers:
         params = {k: v for k, v in st.query_params.to_dict().items() if k != REDIRECT_PARAM}
         st.switch_page(ENTRYPOINT, query_params={**params, REDIRECT_PARAM: url_path})
     _remember_page(url_path)

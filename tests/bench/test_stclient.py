@@ -37,13 +37,6 @@ def home():
     name = st.text_input("Name", key="name")
     st.markdown(f"hello {name or 'nobody'}")
 
-    @st.fragment
-    def local():
-        if st.button("Local", key="local"):
-            st.session_state["locals"] = st.session_state.get("locals", 0) + 1
-        st.markdown(f"locals: {st.session_state.get('locals', 0)}")
-    local()
-
     @st.fragment(run_every=0.2)
     def ticker():
         st.session_state["ticks"] = st.session_state.get("ticks", 0) + 1
@@ -57,7 +50,7 @@ def other():
 
 
 def calm():
-    """The fragment button without a ticker beside it: nothing else reruns meanwhile."""
+    """A fragment with a button, and no ticker beside it: nothing else reruns meanwhile."""
     st.session_state["full_runs"] = st.session_state.get("full_runs", 0) + 1
 
     @st.fragment
