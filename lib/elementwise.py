@@ -59,18 +59,6 @@ def naive_add(x, y):
     return x
 
 
-def naive_add_matrix_and_vector(x, y):
-    """A matrix (rows, cols) plus a vector (cols,): the vector is reused for every row."""
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 2 or y.ndim != 1 or x.shape[1] != y.shape[0]:
-        raise ValueError(f"needs a matrix (rows, cols) and a vector (cols,), got {x.shape} and {y.shape}")
-    x = x.copy()
-    for i in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            x[i, j] += y[j]
-    return x
-
-
 def naive_add_relu(x, y):
     """The book's race, naive side: z = naive_relu(naive_add(x, y))."""
     return naive_relu(naive_add(x, y))
@@ -154,15 +142,6 @@ def relu_slip() -> tuple[Printout, Printout]:
     result = naive_relu(array)
     fix = Printout("print(naive_relu(array))", str(result), result)
     return slip, fix
-
-
-def book_add() -> Printout:
-    """The notebook's naive_add example and what it prints."""
-    x, y = (np.array(v) for v in BOOK_ADD_INPUTS)
-    z = naive_add(x, y)
-    return Printout(f"x = np.array({BOOK_ADD_INPUTS[0]})\n"
-                    f"y = np.array({BOOK_ADD_INPUTS[1]})\n"
-                    "print(naive_add(x, y))", str(z), z)
 
 
 def small_integer_matrix(rows: int, cols: int, seed: int, low: int = -5, high: int = 5) -> np.ndarray:
