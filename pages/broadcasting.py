@@ -34,14 +34,13 @@ y_text = ui.setting_widget(SETTINGS["y"], c2)
 op = ui.setting_widget(SETTINGS["op"], c3)
 try:
     x_shape, y_shape = SETTINGS["x"].parse(x_text), SETTINGS["y"].parse(y_text)
-    ss["bc_last_good"] = (x_text, y_text)
-except ValueError as error:    # keep drawing the last shapes that worked
+except ValueError as error:    # a typo keeps the pictures of the last pair that broadcast
     ui.show_error(f"{error}. Shapes are whole numbers ≥ 0, up to {MAX_SHAPE_RANK} axes here, "
                   "written like (32, 10).")
-    x_text, y_text = ss.get("bc_last_good", (SETTINGS["x"].default, SETTINGS["y"].default))
-    x_shape, y_shape = SETTINGS["x"].parse(x_text), SETTINGS["y"].parse(y_text)
-    st.caption(f"The pictures below still show the last shapes that worked: `{x_text}` and "
-               f"`{y_text}`.")
+    x_shape, y_shape = ss.get("bc_last_good") or (SETTINGS["x"].parse(SETTINGS["x"].default),
+                                                  SETTINGS["y"].parse(SETTINGS["y"].default))
+    st.caption(f"The pictures below still show the last shapes that broadcast: x.shape "
+               f"`{format_shape(x_shape)}` and y.shape `{format_shape(y_shape)}`.")
 
 steps = broadcast_steps(x_shape, y_shape, op=op)
 final = steps[-1]
@@ -62,6 +61,8 @@ if final.kind == "conflict":
 with ui.main_place(animation_place, "1. Watch it happen"):
     ui.plotly(broadcast_animation(x_shape, y_shape, op=op, start_step=step,
                                   max_height=ui.projector_height(830, 450)), key="bc_animation")
+if final.kind == "result":     # drawn, and NumPy accepts it: what a typo falls back to
+    ss["bc_last_good"] = (x_shape, y_shape)
 st.caption("Press ▶ Play or drag the slider. Strong colours are the original numbers; pale "
            "cells are repeated copies. The table above the drawing keeps the two shapes lined "
            "up on the right; the axis being worked on is in bold. Long axes are drawn shortened "

@@ -125,3 +125,35 @@ def test_the_intro_says_fewer_axes_not_smaller():
     at = broadcasting_page()
     intro = at.markdown[0].value
     assert "**fewer axes**" in intro and "smaller" not in intro
+
+
+def figure_texts(at) -> str:
+    """Every text written on the animation's first frame (labels, shape table, caption)."""
+    spec = animation(at)
+    return " ".join(str(t) for trace in spec["data"] for t in (trace.get("text") or [])
+                    if isinstance(t, str)) + " " + " ".join(
+        a.get("text", "") for a in spec["layout"].get("annotations", []))
+
+
+def fallback_note(at) -> str:
+    return next((c.value for c in at.caption if "still show" in c.value), "")
+
+
+def test_a_typo_names_the_pair_drawn_the_last_pair_that_broadcast():
+    """Issue 18 #6: after a typo the note named the raw text of the last pair that parsed,
+    even one NumPy refuses ("(2,3) and 32,10"). It names the last pair that was drawn and
+    broadcast, written as the badges and the figure write it, and that pair is drawn."""
+    at = broadcasting_page()
+    at.text_input(key="bc_x").input("2,3")
+    at.text_input(key="bc_y").input("3").run()                 # broadcasts: drawn
+    assert metrics(at)["x + y.shape"] == "(2, 3)"
+    at.text_input(key="bc_x").input("(2,4)").run()              # NumPy refuses: drawn as a clash
+    assert metrics(at)["x + y.shape"] == "✗ error"
+    at.text_input(key="bc_y").input("abc").run()                # a typo
+    assert not at.exception
+    assert fallback_note(at) == ("The pictures below still show the last shapes that "
+                                 "broadcast: x.shape `(2, 3)` and y.shape `(3,)`.")
+    shown = metrics(at)
+    assert (shown["x.shape"], shown["y.shape"], shown["x + y.shape"]) == ("(2, 3)", "(3,)", "(2, 3)")
+    drawn = figure_texts(at)
+    assert "(2, 3)" in drawn and "(2, 4)" not in drawn, drawn[:400]

@@ -61,3 +61,40 @@ def test_rank_4_maximum_and_a_clash(page, app_url):
     wait_charts(page, 1)
     show_frame(page, "2")
     screenshot(page, "broadcasting_clash")
+
+
+def type_shape(page, label: str, text: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    wait_idle(page)
+
+
+FIGURE_TEXT = """() => [...document.querySelector('.js-plotly-plot').querySelectorAll('text')]
+                     .map(t => t.textContent).join(' | ')"""
+
+
+def test_a_typo_keeps_and_names_the_pair_on_screen(page, app_url):
+    """Issue 18 #6: after a typo the note named "(2,3) and 32,10", a pair NumPy refuses and
+    not the one the student last saw broadcast. The note names the pair drawn, as the badges
+    and the figure write it."""
+    open_broadcasting(page, app_url)
+    type_shape(page, "x.shape", "2,3")
+    type_shape(page, "y.shape", "3")
+    expect_metric(page, "x + y.shape", "(2, 3)")           # a good pair, drawn
+    page.wait_for_function(f"() => ({FIGURE_TEXT})().includes('(2, 3)')", timeout=20_000)
+    type_shape(page, "x.shape", "(2,4)")
+    expect_metric(page, "x + y.shape", "✗ error")         # NumPy refuses it: drawn as a clash
+    type_shape(page, "y.shape", "abc")                      # a typo
+
+    note = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="still show")
+    expect(note).to_have_text("The pictures below still show the last shapes that broadcast: "
+                              "x.shape (2, 3) and y.shape (3,).")
+    expect_metric(page, "x.shape", "(2, 3)")
+    expect_metric(page, "y.shape", "(3,)")
+    expect_metric(page, "x + y.shape", "(2, 3)")
+    page.wait_for_function(f"""() => {{ const t = ({FIGURE_TEXT})();
+        return t.includes('(2, 3)') && t.includes('(3,)') && !t.includes('(2, 4)'); }}""",
+                           timeout=20_000)
+    assert_no_exception(page)
+    screenshot(page, "broadcasting_typo")
