@@ -127,12 +127,3 @@ def preprocess(rgba: np.ndarray, mnist_style: bool = True) -> DrawnDigit:
     tensor = centred.reshape(1, SIZE * SIZE).astype(np.float32)   # (1, 784)
     return DrawnDigit(gray, bbox, cropped, scaled, centred, tensor,
                       centre_of_mass(centred), True)
-
-
-def from_mnist(image: np.ndarray, canvas: int = 280) -> np.ndarray:
-    """An MNIST digit (28, 28) uint8 enlarged to a canvas-like (canvas, canvas, 4) RGBA image."""
-    big = resize(np.asarray(image, dtype=np.float32) / 255.0, canvas, canvas)
-    rgba = np.zeros((canvas, canvas, 4), dtype=np.uint8)
-    rgba[..., :3] = (big * 255).astype(np.uint8)[..., None]
-    rgba[..., 3] = 255
-    return rgba

@@ -88,15 +88,6 @@ def matmul_steps(a: np.ndarray, b: np.ndarray) -> list[MatmulStep]:
     return steps
 
 
-def result_from_steps(steps: list[MatmulStep], n: int, m: int) -> np.ndarray:
-    """Rebuild C from the steps (the final running sum of each cell): a check of the data."""
-    c = np.zeros((n, m))
-    for s in steps:
-        if s.cell_done:
-            c[s.i, s.j] = s.running_sum
-    return c
-
-
 # The rule section's preset buttons: label -> the shapes of x and y as typed.
 DOT_RULE_PRESETS = {
     "vector · vector": ("(10,)", "(10,)"), "matrix · vector": ("(32, 10)", "(10,)"),

@@ -33,10 +33,3 @@ def strongest_units(W1: np.ndarray, n: int = 16, subtract=None) -> list[int]:
     if subtract is not None:
         W = W - np.asarray(subtract, dtype=float)
     return [int(u) for u in np.argsort(-np.linalg.norm(W, axis=0), kind="stable")[:n]]
-
-
-def dead_units(weights: list[np.ndarray], images: np.ndarray) -> int:
-    """How many of the 512 hidden relu units output 0 for every one of these images."""
-    W1, b1 = weights[0], weights[1]
-    z1 = images @ W1 + b1                                     # (n, 784) @ (784, 512) + (512,)
-    return int(np.sum(np.all(z1 <= 0, axis=0)))

@@ -87,12 +87,6 @@ def summary_table(rows: list[LayerRow]) -> dict[str, list[str]]:
             "where they come from": [r.formula for r in rows]}
 
 
-def prepare_images(images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) uint8 -> (N, 784) float32 in [0, 1], as the book prepares them."""
-    images = np.asarray(images)
-    return images.reshape((len(images), 28 * 28)).astype("float32") / 255
-
-
 def build_model(seed: int = 0):
     """The book's model, compiled. The seed fixes the initial weights and nothing else.
 

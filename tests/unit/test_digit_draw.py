@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from lib.data import load_mnist
-from lib.digit_draw import CENTRE, centre_of_mass, from_mnist, preprocess, to_gray
+from lib.digit_draw import CENTRE, centre_of_mass, preprocess, resize, to_gray
 
 
 def canvas(strokes, size=280, white_on_black=True):
@@ -54,6 +54,15 @@ def test_without_mnist_style_the_whole_canvas_is_shrunk():
     r, c = drawn.centre_of_mass
     assert r < 7 and c < 4                                       # stays in the corner
     assert drawn.tensor.min() >= 0 and drawn.tensor.max() <= 1
+
+
+def from_mnist(image: np.ndarray, size: int = 280) -> np.ndarray:
+    """An MNIST digit (28, 28) uint8 enlarged to a canvas-like (size, size, 4) RGBA image."""
+    big = resize(np.asarray(image, dtype=np.float32) / 255.0, size, size)
+    rgba = np.zeros((size, size, 4), dtype=np.uint8)
+    rgba[..., :3] = (big * 255).astype(np.uint8)[..., None]
+    rgba[..., 3] = 255
+    return rgba
 
 
 def test_mnist_digits_survive_the_round_trip():

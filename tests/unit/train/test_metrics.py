@@ -2,8 +2,8 @@
 import numpy as np
 from hypothesis import given, strategies as st
 
-from lib.train.metrics import (confused_examples, confusion_matrix, dead_units,
-                               most_confused_pairs, strongest_units)
+from lib.train.metrics import (confused_examples, confusion_matrix, most_confused_pairs,
+                               strongest_units)
 
 
 @given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), min_size=1, max_size=200))
@@ -33,12 +33,3 @@ def test_strongest_units_rank_by_weight_norm_or_change():
     W[:, 3], W[:, 1] = 2.0, 1.0
     assert strongest_units(W, 2) == [3, 1]
     assert strongest_units(W, 2, subtract=W) == [0, 1]        # nothing changed: index order
-
-
-def test_dead_units_never_fire():
-    images = np.random.default_rng(0).random((50, 784))
-    W1, b1 = np.zeros((784, 512)), np.zeros(512)
-    b1[:500] = -1.0                       # 500 units always below 0; 12 at exactly 0 also dead
-    assert dead_units([W1, b1], images) == 512
-    b1[:12] = 1.0
-    assert dead_units([W1, b1], images) == 500

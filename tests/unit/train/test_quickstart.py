@@ -1,5 +1,6 @@
 """The Keras quick start: the callback turns Keras's hooks into live-loop events, in order."""
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -9,16 +10,16 @@ from lib.train.metrics import confusion_matrix
 from lib.figures.training import format_prediction_vector
 from lib.train.quickstart import (build_model, evaluation_due, evaluation_report,
                                   evaluation_sentence, fit_log, last_train_accuracy, layer_table,
-                                  make_callback, prediction_printout, prepare_images,
+                                  make_callback, prediction_printout,
                                   quickstart_events, summary_table, total_steps)
 from lib.train.live import BatchEvent, EpochEvent, LiveRun
+from lib.train.trainer import prepare_data
 
 
 @pytest.fixture(scope="module")
 def data():
-    d = load_mnist("sample")
-    return (prepare_images(d.train_images), d.train_labels,
-            prepare_images(d.test_images), d.test_labels)
+    d = prepare_data(load_mnist("sample"))               # what the quick start page trains on
+    return d.train_images, d.train_labels, d.test_images, d.test_labels
 
 
 def assert_in_order(events, epochs, steps_per_epoch):
@@ -39,9 +40,11 @@ def assert_in_order(events, epochs, steps_per_epoch):
     assert i == len(events)
 
 
-def test_prepare_images_is_the_books_reshape_and_scale():
+def test_the_pages_data_is_the_books_reshape_and_scale():
     images = np.arange(2 * 28 * 28, dtype=np.uint32).reshape(2, 28, 28) % 256
-    out = prepare_images(images.astype(np.uint8))
+    dataset = SimpleNamespace(train_images=images.astype(np.uint8), train_labels=np.array([0, 1]),
+                              test_images=images.astype(np.uint8), test_labels=np.array([0, 1]))
+    out = prepare_data(dataset).train_images
     assert out.shape == (2, 784) and out.dtype == np.float32
     assert out.min() == 0 and out.max() == 1
     assert np.allclose(out[0], images[0].reshape(784) / 255.0, atol=1e-7)
