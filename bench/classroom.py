@@ -6,9 +6,11 @@
 
 Each student is a websocket client speaking Streamlit's own protocol (bench/stclient.py):
 it opens "Train the naive network", chooses the settings, presses Start (found by its key)
-and obeys the fragment auto-rerun messages as the browser does, until the page's progress
-line says "done". The benchmark starts `streamlit run streamlit_app.py` itself on a free
-loopback port (MNIST_SOURCE=sample) unless --url is given, and runs, in this order:
+and obeys the fragment auto-rerun messages as the browser does, until the page's run marker
+says "done" (a hidden element lib/ui/live.py draws beside the status line, with the run's
+status, batches and samples: bench/stclient.py RunMarker). The benchmark starts
+`streamlit run streamlit_app.py` itself on a free loopback port (MNIST_SOURCE=sample, with
+deploy/launch.py) unless --url is given, and runs, in this order:
 
 1. warm-up: a throwaway student trains one epoch (TensorFlow imported and warmed), then
    an observer opens Slicing (it stays there);
@@ -46,16 +48,15 @@ import contextlib
 import json
 import math
 import os
-import signal
 import re
-import socket
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tomllib
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -63,7 +64,8 @@ from typing import Awaitable, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stclient import FINISHED, ProtocolError, StreamlitClient  # noqa: E402
+from bench.stclient import FINISHED, ProtocolError, RunMarker, StreamlitClient  # noqa: E402
+from deploy import launch  # noqa: E402
 
 DEFAULT_TIMEOUT_S = 1200          # the class phase: first Start -> last done
 DEFAULT_TTL_S = 120               # Streamlit's server.disconnectedSessionTTL default
@@ -76,50 +78,24 @@ FINISHED_STATUSES = ("done", "stopped", "diverged")
 
 
 # --------------------------------------------------------------------------- the server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen | None, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            pass
-        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
-            raise RuntimeError(f"no healthy Streamlit server at {url}")
-        time.sleep(0.3)
-
-
 @contextlib.contextmanager
 def streamlit_server(ttl: int | None, log: Path):
-    """`streamlit run streamlit_app.py` on a free loopback port, output to `log`;
-    yields (url, pid)."""
-    port = free_port()
-    env = {**os.environ, "MNIST_SOURCE": "sample", "PYTHONUNBUFFERED": "1",
-           "TF_CPP_MIN_LOG_LEVEL": "2"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-           "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
-    if ttl is not None:
-        cmd.append(f"--server.disconnectedSessionTTL={ttl}")
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """`streamlit run streamlit_app.py` on a free loopback port (deploy/launch.py), output to
+    `log`; yields (url, pid)."""
+    ttl_args = [] if ttl is None else [f"--server.disconnectedSessionTTL={ttl}"]
+    with launch.serving(extra_args=ttl_args, log=log, timeout=90, stop_timeout=15,
+                        extra_env={"MNIST_SOURCE": "sample", "TF_CPP_MIN_LOG_LEVEL": "2"}) as server:
+        yield server.url, server.pid
+
+
+def wait_healthy(url: str, timeout: float) -> None:
+    """A server given by --url answers /_stcore/health within `timeout` s."""
+    parts = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while not launch.healthy(parts.hostname, parts.port or 80, timeout=2):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no healthy Streamlit server at {url}")
+        time.sleep(0.3)
 
 
 def session_ttl(explicit: int | None) -> tuple[int, str]:
@@ -215,15 +191,11 @@ def measure_bare(epochs: int, learning_rate: float, init: str) -> dict:
 
 
 # --------------------------------------------------------------------------- reading the page
-PROGRESS = re.compile(r"\*\*(?P<status>\w+)\*\*.*?batch (?P<step>[\d,]+) of (?P<total>[\d,]+)"
-                      r"(?: · epoch (?P<epoch>\d+) of (?P<epochs>\d+) "
-                      r"\(batch (?P<batch>\d+)/(?P<bpe>\d+)\))?")
-
-
-def progress_status(text: str) -> str | None:
-    """'done', 'running', ... from lib/ui.py live_status_line's text."""
-    match = re.search(r"\*\*(\w+)\*\*", text)
-    return match.group(1) if match else None
+def run_status(client: StreamlitClient) -> str | None:
+    """'done', 'running', ... from the run marker lib/ui/live.py draws beside the status
+    line (bench/stclient.py RunMarker); None when the page shows no run."""
+    marker = client.run_marker()
+    return marker.status if marker is not None else None
 
 
 def settings_summary(client: StreamlitClient) -> str:
@@ -234,17 +206,6 @@ def settings_summary(client: StreamlitClient) -> str:
 def summary_number(summary: str, pattern: str) -> int | None:
     match = re.search(pattern, summary)
     return int(match.group(1).replace(",", "")) if match else None
-
-
-def samples_trained(progress: str, batch_size: int, train_size: int | None) -> int:
-    """Training samples behind the progress line 'batch S of T · epoch e of E (batch b/bpe)'."""
-    match = PROGRESS.search(progress)
-    if not match:
-        return 0
-    if match.group("epoch") and train_size:
-        epoch, batch = int(match.group("epoch")), int(match.group("batch"))
-        return (epoch - 1) * train_size + min(batch * batch_size, train_size)
-    return int(match.group("step").replace(",", "")) * batch_size
 
 
 # --------------------------------------------------------------------------- a student
@@ -260,7 +221,7 @@ class Student:
     t_done: float | None = None
     t_end: float | None = None            # done, failed or given up
     status: str | None = None
-    progress: str = ""
+    marker: RunMarker | None = None       # the page's run marker when the student stopped following
     final_loss: str | None = None
     samples: int = 0
     ticks_sent: int = 0
@@ -329,24 +290,24 @@ class Student:
         await c.click(f"{self.prefix}_start")
 
         def finished(client: StreamlitClient) -> bool:
-            return (progress_status(client.progress_text()) in FINISHED_STATUSES
+            return (run_status(client) in FINISHED_STATUSES
                     or len(client.errors) > errors_before or client.closed)
 
         await c.wait_for(finished, max(0.0, deadline - time.perf_counter()))
         self.t_end = time.perf_counter()
-        # The progress line is drawn before the metrics: let the run that said "done" finish
+        # The run marker is drawn before the metrics: let the run that said "done" finish
         # drawing, or the loss read below would be the previous tick's.
         # (That run may also be cut short by the full rerun the page asks for when a run
         # ends, and then never reports; so wait for the session to be idle, or a later run.)
         run = c.current_run
         if run is not None and not c.closed and \
-                progress_status(c.progress_text()) in FINISHED_STATUSES:
+                run_status(c) in FINISHED_STATUSES:
             with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
                 await c.wait_for(lambda cl: run.finished is not None or cl.current_run is not run
                                  and (cl.current_run is None or cl.current_run.finished),
                                  min(60.0, max(5.0, deadline - time.perf_counter())))
-        self.progress = c.progress_text()
-        self.status = progress_status(self.progress)
+        self.marker = c.run_marker()
+        self.status = self.marker.status if self.marker is not None else None
         self.errors.extend(c.errors[errors_before:])
         self.replica = c.replica
         if c.closed:
@@ -357,13 +318,11 @@ class Student:
         elif not self.errors:
             self.note = f"gave up after {self.t_end - self.t_start:.0f} s ({self.status})"
         self.final_loss = c.metric(LOSS_LABEL)
-        summary = settings_summary(c)
-        batch_size = summary_number(summary, r"batch_size (\d+)") or 128
-        train_size = summary_number(summary, r"([\d,]+) training digits")
-        self.samples = samples_trained(self.progress, batch_size, train_size)
-        # The live panel is the fragment that draws the progress line; its timer's
+        self.samples = self.marker.samples if self.marker is not None else 0
+        # The live panel is the fragment that draws the run marker; its timer's
         # auto-reruns are the ticks (the Start button may sit inside it or outside).
-        panel = c.progress_node().fragment_id if c.progress_node() else ""
+        node = c.run_marker_node()
+        panel = node.fragment_id if node is not None else ""
         self.ticks_sent = c.stats.auto_reruns_sent.get(panel, 0) if panel else 0
         self.tick_runs = sum(1 for run in c.runs.values()
                              if panel in run.fragment_ids and run.started >= self.t_start)
@@ -720,10 +679,9 @@ async def report_progress(students: list[Student], say, t0: float, every: float 
     """Every `every` s while the class trains: how many are done, and batches so far."""
     while True:
         await asyncio.sleep(every)
-        texts = [s.client.progress_text() for s in students if s.client is not None]
-        batches = sum(int(m.group("step").replace(",", "")) for m in map(PROGRESS.search, texts)
-                      if m)
-        done = sum(progress_status(t) == "done" for t in texts)
+        markers = [s.client.run_marker() for s in students if s.client is not None]
+        batches = sum(m.batch for m in markers if m is not None)
+        done = sum(m is not None and m.status == "done" for m in markers)
         say(f"  {time.perf_counter() - t0:5.0f} s: {done}/{len(students)} done, "
             f"{batches:,} batches between them")
 
@@ -835,7 +793,7 @@ def main() -> None:
         try:
             if args.url:
                 url = args.url.rstrip("/")
-                wait_healthy(url, None, timeout=30)
+                wait_healthy(url, timeout=30)
                 server = contextlib.nullcontext((url, args.pid))
             else:
                 server = streamlit_server(args.session_ttl, log)

@@ -4,7 +4,8 @@
     await client.connect()
     await client.open_page("train_naive")                 # a full run, like loading the URL
     await client.click("naive_start")                     # a button, found by its user key
-    await client.wait_for(lambda c: "done" in c.progress_text(), timeout=600)
+    await client.wait_for(lambda c: c.run_marker() and c.run_marker().status == "done",
+                          timeout=600)
     await client.close()
 
 It talks to ws://host:port/_stcore/stream with the protobufs that ship inside the
@@ -91,6 +92,33 @@ def element_text(element) -> str:
     if kind is not None and hasattr(proto, "label"):
         return proto.label                                 # widgets
     return ""
+
+
+RUN_MARKER_ATTR = "data-run-status"
+_DATA_ATTR = re.compile(r'\bdata-([a-z-]+)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class RunMarker:
+    """A training page's run, for programs: lib/ui/live.py draws it beside the status line as
+    st.html('<span data-run-status="done" data-batch="S" data-batches="T"
+    data-samples="N" hidden></span>'), so nothing parses the sentence the student reads."""
+    status: str            # idle, running, paused, done, stopped, diverged
+    batch: int             # batches trained so far, over the whole run
+    batches: int           # batches the whole run trains (0: not known)
+    samples: int           # training samples so far
+
+
+def parse_run_marker(html: str) -> RunMarker | None:
+    """The RunMarker in an st.html body, or None when it carries none."""
+    attrs = dict(_DATA_ATTR.findall(html))
+    if "run-status" not in attrs:
+        return None
+
+    def number(name: str) -> int:
+        value = attrs.get(name, "")
+        return int(value) if value.isdigit() else 0
+    return RunMarker(attrs["run-status"], number("batch"), number("batches"), number("samples"))
 
 
 @dataclass
@@ -400,15 +428,16 @@ class StreamlitClient:
         return [element_text(n.element) for _, n in self.elements()
                 if kind is None or n.kind == kind]
 
-    def progress_node(self) -> Node | None:
-        """The (first) progress bar of the page, or None."""
-        bars = [(p, n) for p, n in self.tree.items() if n.kind == "progress"]
-        return min(bars)[1] if bars else None
+    def run_marker_node(self) -> Node | None:
+        """The (first) element carrying a training run's marker (see RunMarker), or None."""
+        marked = [(p, n) for p, n in self.tree.items()
+                  if n.kind == "html" and RUN_MARKER_ATTR in n.element.html.body]
+        return min(marked, key=lambda pn: pn[0])[1] if marked else None
 
-    def progress_text(self) -> str:
-        """The text of the (first) progress bar, '' when there is none."""
-        node = self.progress_node()
-        return node.element.progress.text if node is not None else ""
+    def run_marker(self) -> "RunMarker | None":
+        """What the page's training run marker says, None when the page shows none."""
+        node = self.run_marker_node()
+        return parse_run_marker(node.element.html.body) if node is not None else None
 
     def metric(self, label: str) -> str | None:
         for _, node in self.elements():

@@ -108,6 +108,14 @@ def live_status_line(run, others: int = 0) -> str:
     return " · ".join(parts)
 
 
+def run_marker(run) -> None:
+    """The status line for programs (bench/classroom.py over Streamlit's protocol, browser tests
+    in the page): a hidden element whose attributes say the status and how far the run got, so
+    nothing parses the sentence above, whose words may change."""
+    st.html(f'<span data-run-status="{run.status}" data-batch="{run.steps_done}" '
+            f'data-batches="{run.total_steps or 0}" data-samples="{run.samples}" hidden></span>')
+
+
 def _start_or_resume(run) -> None:
     run.resume() if run.status == "paused" else run.start()
 
@@ -155,6 +163,7 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
             if run.status != "running":
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
         line.progress(run.progress, text=live_status_line(run, SHARED.busy_runs(besides=run)))
+        run_marker(run)
         if run.status == "diverged":
             st.error(run.message, icon="💥")
         draw(run)
