@@ -108,12 +108,12 @@ def live_status_line(run, others: int = 0) -> str:
     return " · ".join(parts)
 
 
-def run_marker(run) -> None:
+def run_marker(run, where=st) -> None:
     """The status line for programs (bench/classroom.py over Streamlit's protocol, browser tests
     in the page): a hidden element whose attributes say the status and how far the run got, so
-    nothing parses the sentence above, whose words may change."""
-    st.html(f'<span data-run-status="{run.status}" data-batch="{run.steps_done}" '
-            f'data-batches="{run.total_steps or 0}" data-samples="{run.samples}" hidden></span>')
+    nothing parses the sentence above, whose words may change. Redrawn with it, mid-burst too."""
+    where.html(f'<span data-run-status="{run.status}" data-batch="{run.steps_done}" '
+               f'data-batches="{run.total_steps or 0}" data-samples="{run.samples}" hidden></span>')
 
 
 def _start_or_resume(run) -> None:
@@ -148,12 +148,13 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
 
     @st.fragment(run_every=interval)
     def _panel() -> None:
-        line = st.empty()
+        line, mark = st.empty(), st.empty()
         if run.status == "running":
             others = SHARED.busy_runs(besides=run)
 
             def checkpoint() -> None:         # progress mid-burst; a click stops the burst here
                 line.progress(run.progress, text=live_status_line(run, others))
+                run_marker(run, mark)
 
             if run.steps_done == 0:
                 with st.spinner("Building the model (the first batch also traces the graph)…"):
@@ -163,7 +164,7 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
             if run.status != "running":
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
         line.progress(run.progress, text=live_status_line(run, SHARED.busy_runs(besides=run)))
-        run_marker(run)
+        run_marker(run, mark)
         if run.status == "diverged":
             st.error(run.message, icon="💥")
         draw(run)
