@@ -1122,38 +1122,3 @@ def _transpose(shape: Shape, axes, level: str, seed) -> ShapeQuestion:
 _GENERATORS = {"slicing": _gen_slicing, "broadcast": _gen_broadcast, "dot": _gen_dot,
                "reshape": _gen_reshape}
 
-
-# ------------------------------------------------- the broadcasting page's quiz (kept)
-
-@dataclass(frozen=True)
-class Question:
-    """A broadcasting question by its two shapes (the Broadcasting page's quiz)."""
-    a: Shape
-    b: Shape
-
-    @property
-    def answer(self) -> Shape | None:
-        """The broadcast shape, or None when NumPy refuses."""
-        try:
-            return broadcast_shape(self.a, self.b)
-        except ShapeError:
-            return None
-
-
-def random_question(rng: np.random.Generator, p_incompatible: float = 0.3) -> Question:
-    """Two shapes that broadcast (often with 1s and a missing leading axis) or, with
-    probability p_incompatible, that clash on exactly one axis."""
-    return Question(*_broadcast_pair(rng, "basic", p_incompatible))
-
-
-def check_answer(question: Question | ShapeQuestion, text: str) -> Verdict:
-    """Mark the student's answer: a shape such as (32, 10), or 'error' for a refusal."""
-    if not isinstance(question, ShapeQuestion):
-        question = _broadcast(tuple(question.a), tuple(question.b), "+", "basic", None)
-    return mark(question, text)
-
-
-def answer_text(question: Question | ShapeQuestion) -> str:
-    """What a correct student would type."""
-    expected = question.answer
-    return "error" if expected is None else format_shape(expected)

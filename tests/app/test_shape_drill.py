@@ -1,10 +1,9 @@
-"""AppTest: Shape drill, and the quiz generators every drill uses, judged by NumPy."""
-import numpy as np
+"""AppTest: the Shape drill page (its generators, judged by NumPy, are in tests/unit/test_quiz.py)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.chapter import BY_URL_PATH
-from lib.quiz import KINDS, LEVELS, MAX_SEED, drill_question, make_question
+from lib.quiz import KINDS, MAX_SEED, drill_question, make_question
 from lib.shapes import format_shape
 from tests.app.helpers import ROOT, open_page
 
@@ -147,45 +146,6 @@ def test_choosing_kinds():
     at.multiselect(key="drill_kinds").set_value([]).run()
     assert not at.exception
     assert any("at least one kind" in i.value for i in at.info)
-
-
-# ------------------------------------------------------- the generators, NumPy as judge
-
-def numpy_outcome(q):
-    """What NumPy does with the question's operation on int8 zeros: (shape, '') or
-    (None, the exception's name). Built from the question's call, not from the lib."""
-    x, y = (np.zeros(shape, dtype=np.int8) for _, shape in (q.operands + (("y", ()),))[:2])
-    what = q.call[0]
-    ops = {"broadcast": lambda: getattr(np, {"+": "add", "-": "subtract", "*": "multiply"}
-                                        .get(q.call[1], q.call[1]))(x, y),
-           "index": lambda: x[q.call[1]], "dot": lambda: np.dot(x, y), "matmul": lambda: x @ y,
-           "tensordot": lambda: np.tensordot(x, y, axes=q.call[1]),
-           "reshape": lambda: x.reshape(q.call[1]), "T": lambda: x.T,
-           "transpose": lambda: np.transpose(x, q.call[1])}
-    try:
-        return tuple(np.shape(ops[what]())), ""
-    except (ValueError, IndexError) as error:
-        return None, type(error).__name__
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_drill_generators_agree_with_numpy(kind):
-    """Thousands of seeded questions per kind, drawn the way the page draws them: the answer
-    the page expects is exactly NumPy's, including which questions raise."""
-    raised = 0
-    for level in LEVELS:
-        for seed in range(5_000, 7_000):
-            q = drill_question([kind], level, seed)
-            assert q.kind == kind and q.level == level and q.seed == seed
-            shape, error = numpy_outcome(q)
-            assert (q.answer, q.error) == (shape, error), q.code
-            raised += shape is None
-    assert 400 <= raised <= 1_800                        # 10-45 % of 4,000
-
-
-def test_the_mixed_drill_draws_every_kind():
-    seen = {drill_question(KINDS, "basic", seed).kind for seed in range(40)}
-    assert seen == set(KINDS)
 
 
 def test_kinds_in_a_link_read_both_ways():
