@@ -1,6 +1,5 @@
 """The MNIST loader: cached file, bundled sample, env override, read-only arrays, fallback."""
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -76,13 +75,17 @@ def test_env_override_wins(keras_home, monkeypatch):
         load_mnist()
 
 
-def test_failing_download_falls_back_quickly_with_a_note(keras_home, monkeypatch):
+def test_a_hanging_download_is_given_up_at_its_timeout_with_a_note(keras_home, monkeypatch,
+                                                                     tmp_path):
+    """The download would end after 30 s and leave a mark: with a 1 s timeout, load_mnist
+    answers before that (no mark), on the sample, and says why."""
+    finished = tmp_path / "download finished"
     monkeypatch.setattr(data_mod, "_online", lambda timeout=2.0: True)
-    monkeypatch.setattr(data_mod, "DOWNLOAD_COMMAND",
-                        [sys.executable, "-c", "import time; time.sleep(30)"])
-    start = time.perf_counter()
+    monkeypatch.setattr(data_mod, "DOWNLOAD_COMMAND", [
+        sys.executable, "-c",
+        f"import pathlib, time; time.sleep(30); pathlib.Path({str(finished)!r}).touch()"])
     d = load_mnist(download_timeout=1.0)
-    assert time.perf_counter() - start < 5
+    assert not finished.exists(), "load_mnist waited for the download instead of giving up"
     assert d.source == "sample"
     assert "could not be downloaded" in d.note and "longer than 1 s" in d.note
 
@@ -116,4 +119,4 @@ def test_the_shared_sample_is_read_only_and_timed():
         assert not array.flags.writeable
         with pytest.raises(ValueError, match="read-only"):
             array[0] = 0
-    assert 0 < d.load_seconds < 60
+    assert d.load_seconds > 0
