@@ -6,23 +6,23 @@ and Start -> first batch on screen on both training pages.
 Cold start = `streamlit run` launched -> Home page rendered and idle in headless Chromium.
 Rerun = a widget change on Home (AppTest, in-process) until the script finishes.
 First batch = on a server whose TensorFlow warm-up has finished (lib/server.py), the click on
-Start -> the status line in Chromium shows batch 1 (median of three fresh pages each).
+Start -> the run marker beside the status line says batch 1 in Chromium (median of three fresh
+pages each). The server is started by deploy/launch.py.
 """
 from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MNIST_SOURCE", "sample")
+
+from deploy import launch  # noqa: E402
 
 
 def sample_load_seconds(repeats: int = 5) -> float:
@@ -37,55 +37,43 @@ def cold_start_seconds() -> tuple[float, dict] | None:
         return None
     if not os.path.exists("/usr/bin/chromium"):
         return None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                             "--server.headless=true", f"--server.port={port}",
-                             "--server.address=127.0.0.1", "--server.fileWatcherType=none"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = launch.start()                   # MNIST_SOURCE=sample from this process
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu",
                                               "--disable-background-networking"])
             page = browser.new_page()
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            page.goto(f"http://127.0.0.1:{port}/")
+            server.wait_healthy(timeout=120, poll=0.1)
+            page.goto(server.url + "/")
             page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
             page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                    timeout=60_000)
             elapsed = time.perf_counter() - started
-            first = {name: first_batch_seconds(browser, port, name) for name in
+            first = {name: first_batch_seconds(browser, server.url, name) for name in
                      ("train_naive", "first_network")}
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop()
     return elapsed, first
 
 
-def first_batch_seconds(browser, port: int, page_name: str, repeats: int = 3) -> float:
-    """Start -> 'batch 1 of' (or more) in the status line, TensorFlow already warm."""
+def first_batch_seconds(browser, url: str, page_name: str, repeats: int = 3) -> float:
+    """Start -> the run marker (lib/ui/live.py) counts batch 1 or more, TensorFlow already
+    warm."""
     times = []
     for i in range(repeats + 1):                      # the first one waits out the warm-up
         context = browser.new_context(viewport={"width": 1400, "height": 1600})
         page = context.new_page()
-        page.goto(f"http://127.0.0.1:{port}/{page_name}")
-        page.wait_for_selector('[data-testid="stProgress"]', timeout=90_000)
+        page.goto(f"{url}/{page_name}")
+        page.wait_for_selector('[data-run-status]', state="attached", timeout=90_000)
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                timeout=90_000)
         start = time.perf_counter()
         page.locator('[data-testid="stButton"] button').filter(has_text="Start").first.click()
         page.wait_for_function(
-            """() => /batch [1-9][\d,]* of/.test(
-                   document.querySelector('[data-testid="stProgress"]')?.innerText || '')""",
+            """() => Number(document.querySelector('[data-run-status]')?.dataset.batch) >= 1""",
             timeout=120_000)
         if i:
             times.append(time.perf_counter() - start)

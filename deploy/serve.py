@@ -30,8 +30,6 @@ SIGKILLed launcher leaves its children running: stop it with Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import http.client
 import os
 import re
 import shutil
@@ -45,6 +43,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent       # streamlit_app.py and .streamlit/ live here
+if str(ROOT) not in sys.path:                       # run as a script: deploy/ is on the path
+    sys.path.insert(0, str(ROOT))
+
+from deploy.launch import (Server, free_ports, has_exited, healthy, log_tail,  # noqa: E402
+                           reap, server_env, spawn, start, stop)
 TEMPLATE = Path(__file__).resolve().parent / "haproxy.cfg"
 MAX_REPLICAS = 64
 RESTARTS = 3                 # restarts allowed per replica ...
@@ -123,24 +126,6 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-def free_ports(count: int, exclude: set[int]) -> list[int]:
-    """`count` distinct free loopback ports, none of them in `exclude`."""
-    held: list[socket.socket] = []
-    ports: list[int] = []
-    try:
-        while len(ports) < count:
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            held.append(s)                         # keep it bound so the next pick differs
-            port = s.getsockname()[1]
-            if port not in exclude:
-                ports.append(port)
-    finally:
-        for s in held:
-            s.close()
-    return ports
-
-
 # ---------------------------------------------------------------- the HAProxy config
 
 def render_config(template: str, bind: str, servers: list[tuple[str, str, int]],
@@ -172,92 +157,6 @@ def check_config(haproxy: str, path: Path) -> tuple[bool, str]:
     return r.returncode == 0, (r.stdout + r.stderr).strip()
 
 
-# ---------------------------------------------------------------- children
-
-_LIBC = None
-if sys.platform.startswith("linux"):
-    try:
-        _LIBC = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        _LIBC = None
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int):
-    """preexec_fn: SIGKILL this child when the launcher dies, even by SIGKILL (Linux)."""
-    def setup() -> None:
-        if _LIBC is not None:
-            _LIBC.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-            if os.getppid() != parent:        # the launcher died before prctl took effect
-                os._exit(1)
-    return setup
-
-
-def spawn(cmd: list[str], stdout, stderr, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start a child in its own process group (session), tied to the launcher's life.
-
-    Called from the main thread only: PDEATHSIG fires when the creating *thread* exits, and
-    the launcher has no other thread, which also keeps preexec_fn safe."""
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=stdout,
-                            stderr=stderr, start_new_session=True, preexec_fn=_die_with(os.getpid()))
-
-
-def has_exited(proc: subprocess.Popen) -> bool:
-    """Whether the child has exited, WITHOUT reaping it: while it is a zombie its process
-    group id cannot be reused, so `reap` may still signal what is left of its group."""
-    if proc.returncode is not None:
-        return True
-    if not hasattr(os, "waitid"):             # not on every Unix: then poll, which reaps
-        return proc.poll() is not None
-    try:
-        info = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:
-        return True
-    return info is not None
-
-
-def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    if proc.returncode is not None:           # reaped: its group id may belong to someone else now
-        return
-    try:
-        os.killpg(proc.pid, sig)              # start_new_session: group id == the child's pid
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def reap(proc: subprocess.Popen) -> int:
-    """Kill whatever is left of an exited child's group, then collect its exit code."""
-    _signal_group(proc, signal.SIGKILL)
-    return proc.wait()
-
-
-def stop(procs: list[subprocess.Popen], timeout: float, hurry=lambda: False) -> None:
-    """SIGTERM each child's group, SIGKILL the groups still alive after `timeout` s."""
-    procs = [p for p in procs if p.returncode is None]
-    for p in procs:
-        _signal_group(p, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while any(not has_exited(p) for p in procs) and time.monotonic() < deadline and not hurry():
-        time.sleep(0.05)
-    for p in procs:
-        if not has_exited(p):
-            _signal_group(p, signal.SIGKILL)
-    for p in procs:
-        reap(p)
-
-
-def healthy(host: str, port: int, timeout: float = 1.0) -> bool:
-    """GET /_stcore/health answers 200 (no proxy settings involved)."""
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        conn.request("GET", "/_stcore/health")
-        return conn.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        conn.close()
-
-
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses other than loopback (no packet sent)."""
     found: list[str] = []
@@ -282,17 +181,18 @@ class Replica:
     name: str                                    # r1, r2, ...: server name and cookie value
     port: int
     log_path: Path
-    proc: subprocess.Popen | None = None
-    started: float = 0.0
+    server: Server | None = None                 # deploy/launch.py: the process, its health
     ready: bool = False
     deaths: list[float] = field(default_factory=list)
     given_up: bool = False
 
-    def command(self) -> list[str]:
-        return [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-                f"--server.port={self.port}", "--server.address=127.0.0.1",
-                "--server.headless=true", "--server.fileWatcherType=none",
-                "--browser.gatherUsageStats=false"]
+    @property
+    def proc(self) -> subprocess.Popen | None:
+        return self.server.proc if self.server is not None else None
+
+    @property
+    def started(self) -> float:
+        return self.server.started
 
 
 def replica_env(environ, replicas: int, cores: int | None = None) -> dict[str, str]:
@@ -300,7 +200,7 @@ def replica_env(environ, replicas: int, cores: int | None = None) -> dict[str, s
     (TENSORLAB_CORES, read by lib/train/live.py to size its training turns), unless it is
     set already. Each replica planning for every core overloads a shared machine."""
     cores = cores or os.cpu_count() or 1
-    env = {**environ, "PYTHONUNBUFFERED": "1"}
+    env = server_env(environ)
     env.setdefault("TENSORLAB_CORES", str(max(1, cores // max(1, replicas))))
     return env
 
@@ -374,7 +274,7 @@ class Launcher:
             return 1
         haproxy_log = open(self.run_dir / "haproxy.log", "w")
         self.haproxy = spawn([haproxy, "-W", "-db", "-f", str(self.cfg_path)],
-                             stdout=None, stderr=haproxy_log, env=self.env)
+                             stdout=None, stderr=haproxy_log, env=self.env, die_with_parent=True)
         haproxy_log.close()
         if not self.wait_haproxy_ready():
             return 0 if self.stopping() else 1
@@ -391,18 +291,12 @@ class Launcher:
         return ok
 
     def start_replica(self, r: Replica) -> None:
-        with open(r.log_path, "a") as out:
-            r.proc = spawn(r.command(), stdout=out, stderr=subprocess.STDOUT, env=self.env)
-        r.started = time.monotonic()
+        """`streamlit run streamlit_app.py` on the replica's port, appending to its log."""
+        r.server = start(r.port, log=r.log_path, log_mode="a", env=self.env, die_with_parent=True)
         r.ready = False
 
     def tail(self, path: Path, lines: int = 5) -> str:
-        """The last lines of a log, each on its own indented line after a newline ("" if empty)."""
-        try:
-            text = path.read_text(errors="replace").strip().splitlines()
-        except OSError:
-            return ""
-        return "".join("\n    | " + line for line in text[-lines:])
+        return log_tail(path, lines)
 
     def wait_replicas_ready(self) -> bool:
         """Until every replica answers /_stcore/health. A replica that exits while starting
@@ -424,7 +318,7 @@ class Launcher:
                     r.port = free_ports(1, exclude=taken)[0]
                     log(f"replica {r.name} exited with code {code} while starting; trying port {r.port}")
                     self.start_replica(r)
-                elif healthy("127.0.0.1", r.port):
+                elif r.server.healthy():
                     r.ready = True
                     log(f"replica {r.name} ready on port {r.port} "
                         f"({time.monotonic() - r.started:.1f} s)")
@@ -491,7 +385,7 @@ class Launcher:
                 if has_exited(r.proc):
                     self.replica_died(r)
                 elif not r.ready:
-                    if healthy("127.0.0.1", r.port, timeout=0.5):
+                    if r.server.healthy(timeout=0.5):
                         r.ready = True
                         log(f"replica {r.name} is back on port {r.port} (pid {r.proc.pid}, "
                             f"{time.monotonic() - r.started:.1f} s); HAProxy's health check "

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import streamlit
 
-from bench.stclient import FINISHED, ProtocolError, StreamlitClient, widget_id_matches
+from bench.stclient import (FINISHED, ProtocolError, RunMarker, StreamlitClient,
+                            parse_run_marker, widget_id_matches)
+from deploy import launch
 
 DEADLINE_S = 60        # generous: a loaded CI machine is slow, never wrong
 TINY_APP = '''
@@ -41,6 +36,9 @@ def home():
     def ticker():
         st.session_state["ticks"] = st.session_state.get("ticks", 0) + 1
         st.markdown(f"ticks: {st.session_state['ticks']}")
+        ticks = st.session_state["ticks"]             # a run marker, as lib/ui/live.py draws it
+        st.html(f'<span data-run-status="running" data-batch="{ticks}" data-batches="1000" '
+                f'data-samples="{128 * ticks}" hidden></span>')
     ticker()
     st.markdown(f"full runs: {st.session_state['full_runs']}")
 
@@ -68,44 +66,20 @@ st.navigation([st.Page(home, title="Home", url_path="home", default=True),
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def tiny_app_url(tmp_path_factory):
-    """`streamlit run` of TINY_APP on a free loopback port (the approach of
-    tests/browser/conftest.py, copied: this test needs no browser)."""
+    """`streamlit run` of TINY_APP on a free loopback port (deploy/launch.py)."""
     folder = tmp_path_factory.mktemp("tiny_app")
     (folder / "app.py").write_text(TINY_APP)
-    port = _free_port()
-    log = folder / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=folder, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
+    server = launch.start(script="app.py", cwd=folder, log=folder / "streamlit.log")
     try:
-        deadline = time.monotonic() + DEADLINE_S
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            server.wait_healthy(timeout=DEADLINE_S)
+        except launch.ServerFailed as failed:
+            pytest.fail(f"streamlit did not start: {failed}")
+        yield server.url
+    finally:
+        server.stop()
 
 
 def run(coroutine):
@@ -233,6 +207,33 @@ def test_the_fragment_auto_reruns_itself_like_the_browser(tiny_app_url):
             await client.close()
         assert client.timers == {}                               # closing stops the timers
     run(scenario())
+
+
+def test_the_run_marker_arrives_as_drawn_and_follows_its_fragment(tiny_app_url):
+    """st.html's body reaches the client untouched; the marker drawn by a fragment is found,
+    with that fragment's id, and a newer drawing replaces it."""
+    async def scenario():
+        client = await _open(tiny_app_url)
+        try:
+            (fragment_id,) = client.timers
+            assert client.run_marker_node().fragment_id == fragment_id
+            start = client.run_marker().batch
+            assert await client.wait_for(lambda c: c.run_marker().batch >= start + 2, DEADLINE_S)
+            marker = client.run_marker()
+            assert marker == RunMarker("running", marker.batch, 1000, 128 * marker.batch)
+            await client.open_page("other", DEADLINE_S)
+            assert client.run_marker() is None and client.run_marker_node() is None
+        finally:
+            await client.close()
+    run(scenario())
+
+
+def test_a_marker_is_read_from_its_attributes_only():
+    assert parse_run_marker('<span data-run-status="done" data-batch="8" data-batches="8" '
+                            'data-samples="1000" hidden></span>') == RunMarker("done", 8, 8, 1000)
+    assert parse_run_marker('<span data-run-status="idle" hidden></span>') == RunMarker(
+        "idle", 0, 0, 0)
+    assert parse_run_marker("<p>batch 3 of 10 **done**</p>") is None
 
 
 def test_switching_page_cancels_the_timers_and_draws_the_other_page(tiny_app_url):

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from deploy import launch
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVE = ROOT / "deploy" / "serve.py"
 TEMPLATE = ROOT / "deploy" / "haproxy.cfg"
@@ -56,12 +58,6 @@ def _psutil():
     except ImportError:
         _skip_or_fail("psutil is not installed (pip install -r requirements-dev.txt)")
     return psutil
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(condition, timeout: float, what: str, every: float = 0.2):
@@ -115,19 +111,21 @@ def tagged(token: str) -> list:
 
 
 class Launcher:
-    """`python deploy/serve.py` as a child of the test, its output in a file."""
+    """`python deploy/serve.py` as a child of the test (started by deploy/launch.py, which
+    checks its health through HAProxy), its output in a file."""
 
     def __init__(self, run_dir: Path, *args: str, port: int | None = None,
                  env: dict[str, str] | None = None) -> None:
-        self.port = port or _free_port()
+        self.port = port or launch.free_port()
         self.token = uuid.uuid4().hex
         self.run_dir = run_dir
         run_dir.mkdir(parents=True, exist_ok=True)
         self.out_path = run_dir / "serve.out"
-        env = {**os.environ, "MNIST_SOURCE": "sample", TOKEN_VAR: self.token, **(env or {})}
         cmd = [sys.executable, str(SERVE), "--port", str(self.port), "--run-dir", str(run_dir / "run"), *args]
-        with open(self.out_path, "w") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.server = launch.start(self.port, command=cmd, log=self.out_path,
+                                   extra_env={"MNIST_SOURCE": "sample", TOKEN_VAR: self.token,
+                                              **(env or {})})
+        self.proc = self.server.proc
 
     def output(self) -> str:
         return self.out_path.read_text(errors="replace")
@@ -140,11 +138,12 @@ class Launcher:
         return pids
 
     def wait_ready(self) -> None:
-        def ready():
-            if self.proc.poll() is not None:
-                pytest.fail(f"serve.py exited with {self.proc.returncode}:\n{self.output()[-3000:]}")
-            return "Ctrl-C stops" in self.output() and get_health(self.port)[0] == 200
-        wait_for(ready, START_DEADLINE, "serve.py to answer /_stcore/health through HAProxy")
+        """Until /_stcore/health answers through HAProxy and the table is printed."""
+        try:
+            self.server.wait_healthy(START_DEADLINE)
+        except launch.ServerFailed as failed:
+            pytest.fail(f"serve.py did not start: {failed}")
+        wait_for(lambda: "Ctrl-C stops" in self.output(), 30, "serve.py to print its table")
 
     def stat(self) -> dict[str, str]:
         """HAProxy's status of each server (UP, DOWN, ...) from its stats socket."""
@@ -416,8 +415,10 @@ def test_a_student_whose_replica_dies_mid_run_is_told_the_run_is_lost(tmp_path):
                           "train_naive?naive_engine=eager&naive_batch=16&naive_epochs=50")
             page.locator('[data-testid="stButton"] button').filter(has_text="Start").first.click()
             expect(page).to_have_url(re.compile(rf"[?&]{NAIVE_RUN}=1"))
-            expect(page.locator('[data-testid="stProgress"]').first).to_contain_text(
-                re.compile(r"batch [1-9]"))
+            # the run marker beside the status line (lib/ui/live.py): a batch trained; the
+            # replica may still be importing TensorFlow, hence the long wait
+            expect(page.locator("[data-run-status]").first).to_have_attribute(
+                "data-batch", re.compile(r"^[1-9]\d*$"), timeout=90_000)
             name = next(c["value"] for c in page.context.cookies() if c["name"] == "SERVERID")
             victim = psutil.Process(launcher.replica_pids()[name])
             victim.kill()
