@@ -220,21 +220,6 @@ def drawing_steps_figure(drawn, height: int = 190) -> go.Figure:
     return fig
 
 
-def probability_bars(probs, height: int = 300, title: str = "") -> go.Figure:
-    """A prediction vector with no known label: ten bars, the most probable one blue."""
-    probs = np.asarray(probs, dtype=float).reshape(-1)
-    guess = int(np.argmax(probs))
-    fig = go.Figure(go.Bar(
-        x=list(range(10)), y=probs, marker_color=[BLUE if k == guess else GREY for k in range(10)],
-        text=[f"{p:.2f}" for p in probs], textposition="outside",
-        hovertemplate="digit %{x}: probability %{y:.3e}<extra></extra>"))
-    fig.update_xaxes(title="digit", dtick=1)
-    fig.update_yaxes(title="probability", range=[0, 1.15], gridcolor="#e5e7eb")
-    fig.update_layout(title=title or None, height=height, font=FONT, plot_bgcolor="white",
-                      margin=dict(l=10, r=10, t=40 if title else 10, b=10))
-    return fig
-
-
 def flat_row_figure(row, height: int = 150) -> go.Figure:
     """A (784,) row as a long strip: the 28 image rows laid end to end."""
     row = np.asarray(row, dtype=float).reshape(1, -1)

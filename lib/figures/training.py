@@ -159,12 +159,15 @@ def prediction_grid(images, labels, probs=None, selected: int | None = None, col
                    fixedrange=True)))
 
 
-def prediction_bars(probs, true_label: int, height: int = 330, title: str = "") -> go.Figure:
-    """One prediction vector: ten probabilities, the guess coloured, the true label marked."""
-    probs = np.asarray(probs, dtype=float)
+def prediction_bars(probs, true_label: int | None = None, height: int = 330,
+                    title: str = "") -> go.Figure:
+    """One prediction vector as ten bars. The guess is coloured: green when it is the true
+    label, red when it is not, blue when no label is known (a digit the student drew); the
+    true label's bar is outlined in blue."""
+    probs = np.asarray(probs, dtype=float).reshape(-1)       # (10,), also from (1, 10)
     guess = int(np.argmax(probs))
     colors = [GREY] * 10
-    colors[guess] = GREEN if guess == true_label else RED
+    colors[guess] = BLUE if true_label is None else GREEN if guess == true_label else RED
     bars = dict(
         type="bar", x=list(range(10)), y=probs,
         marker=dict(color=colors, line=dict(

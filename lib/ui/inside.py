@@ -8,7 +8,8 @@ import streamlit as st
 
 from lib.digit_draw import preprocess
 from lib.figures.inside import (confusion_figure, digits_strip, drawing_steps_figure,
-                                prediction_vectors_figure, probability_bars, weights_gallery)
+                                prediction_vectors_figure, weights_gallery)
+from lib.figures.training import prediction_bars
 from lib.train.metrics import (confused_examples, confusion_matrix, most_confused_pairs,
                                strongest_units)
 from lib.train.quickstart import prediction_printout
@@ -166,7 +167,7 @@ def draw_digit_panel(predict, key: str, hint: str = "") -> None:
             probs = np.asarray(predict(drawn.tensor)).reshape(-1)
             st.markdown(f"The network says **{int(probs.argmax())}** "
                         f"({probs.max():.0%} sure).")
-            plotly(probability_bars(probs), key=f"{key}_bars")
+            plotly(prediction_bars(probs, height=300), key=f"{key}_bars")
 
     _panel()
 

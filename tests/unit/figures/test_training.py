@@ -44,6 +44,25 @@ def test_prediction_grid_and_bars_are_valid_and_coloured():
     assert bars["data"][0]["marker"]["color"][0] == "#16a34a"
 
 
+def test_one_prediction_bars_builder_with_or_without_a_label():
+    """The training page (a test digit, its label known) and the drawn digit (no label) draw
+    the same figure; only the guess's colour and the label's outline differ."""
+    probs = np.array([0.05, 0.0, 0.1, 0.6, 0.0, 0.05, 0.0, 0.2, 0.0, 0.0])
+    right, wrong, drawn = (validated(prediction_bars(probs, 3)), validated(prediction_bars(probs, 7)),
+                           validated(prediction_bars(probs[None, :], height=300)))   # (1, 10)
+    colours = [spec["data"][0]["marker"]["color"] for spec in (right, wrong, drawn)]
+    assert [c[3] for c in colours] == ["#16a34a", "#dc2626", "#2563eb"]   # green, red, blue
+    assert all(set(c[:3] + c[4:]) == {"#94a3b8"} for c in colours)      # the rest grey
+    outlines = [spec["data"][0]["marker"]["line"]["color"] for spec in (right, wrong, drawn)]
+    assert [[k for k, c in enumerate(o) if c == "#2563eb"] for o in outlines] == [[3], [7], []]
+    assert drawn["data"][0]["text"] == [f"{p:.2f}" for p in probs]
+    assert drawn["layout"]["height"] == 300 and right["layout"]["height"] == 330
+    for spec in (right, wrong, drawn):
+        assert spec["layout"]["yaxis"]["range"] == [0, 1.15]
+        assert spec["layout"]["xaxis"]["dtick"] == 1
+
+
+
 # --------------------------------------------------------------------------- a run's events
 
 def events(epochs: int = 2, per_epoch: int = 3, bpe: int | None = None):
