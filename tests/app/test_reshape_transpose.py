@@ -1,6 +1,7 @@
 """The Reshape & transpose page under AppTest: the book's shapes, bad reshapes explained."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from lib.data import load_mnist
@@ -91,10 +92,27 @@ def test_bad_transposes(at, axes, message):
     assert message in errors(at)
 
 
-def test_2d_transpose_sliders(at):
-    at.slider(key="transpose_rows").set_value(6).run()
-    at.slider(key="transpose_cols").set_value(1).run()
+@pytest.mark.parametrize("rows, cols", [(6, 1), (2, 5)])
+def test_2d_transpose_sliders_move_each_element_to_its_place_in_x_T(at, rows, cols):
+    """The transpose picture, read from its Plotly spec: element x[i, j] (numbered
+    i * cols + j) ends on the slot of x.T[j, i], NumPy's transpose as the judge."""
+    at.slider(key="transpose_rows").set_value(rows).run()
+    at.slider(key="transpose_cols").set_value(cols).run()
     assert not at.exception
+    title = f"<b>x.T ({cols}, {rows})</b>"
+    spec = next(s for s in plotly_specs(at)
+                if any(a.get("text") == title for a in s["layout"].get("annotations", [])))
+    n = rows * cols
+    slots, elements = spec["data"][0], spec["data"][1]
+    assert elements["text"] == [str(k) for k in range(n)]            # numbered in memory order
+    src = list(zip(slots["x"][:n], slots["y"][:n]))                  # x's slots, row-major
+    dst = list(zip(slots["x"][n:], slots["y"][n:]))                  # x.T's slots, row-major
+    assert list(zip(elements["x"], elements["y"])) == src            # they start in x
+    last = spec["frames"][-1]["data"][0]
+    x_t = np.arange(n).reshape(rows, cols).T.reshape(-1)             # x.T read row by row
+    assert list(zip(last["x"], last["y"])) == [dst[list(x_t).index(k)] for k in range(n)]
+    reading = ", ".join(map(str, x_t[:8])) + (", …" if n > 8 else "")
+    assert any(reading in m.value for m in at.markdown)
 
 
 def test_the_reshape_quiz_marks_right_and_wrong():
