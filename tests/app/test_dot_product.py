@@ -87,12 +87,33 @@ def test_sizes_and_edit_mode(at):
     assert "B @ A does not exist" not in errors(at)              # square: both products exist
 
 
-def test_race_reuses_lib_race(at):
+def test_race_reuses_lib_race(at, monkeypatch):
+    """The page races through lib.race.race (spied on here): the book's naive loops against
+    np.dot on operands of the chosen size, and its scoreboard shows what race returned."""
+    import lib.race
+    import lib.ui.race
+    from lib.products import DOT_RACES
+    real_race, calls = lib.race.race, []
+
+    def spy(naive_fn, numpy_fn, args, repeats, *more, **options):
+        real = real_race(naive_fn, numpy_fn, args, repeats, *more, **options)
+        calls.append((naive_fn, numpy_fn, [np.shape(a) for a in args], repeats, real))
+        return lib.race.RaceResult(2.0, 0.004, repeats, real.results_equal)   # 500x: ours
+
+    for module in (lib.race, lib.ui.race):
+        if getattr(module, "race", None) is real_race:
+            monkeypatch.setattr(module, "race", spy)
     at.slider(key="dot_race_size_matrix · matrix").set_value(8).run()
     at.slider(key="dot_race_repeats").set_value(1).run()
+    assert calls == []                                          # nothing races before the click
     at.button(key="dot_race").click().run()
     assert not at.exception
-    assert metric(at, "NumPy is faster by") is not None
+    [(naive_fn, numpy_fn, shapes, repeats, real)] = calls
+    assert naive_fn is DOT_RACES["matrix · matrix"][0] and numpy_fn is np.dot
+    assert shapes == [(8, 8), (8, 8)] and repeats == 1 and real.results_equal
+    assert metric(at, "NumPy is faster by") == "500×"
+    assert metric(at, "naive loops, one matrix · matrix") == "2000.00 ms"
+    assert metric(at, "np.dot, one call") == "4.000 ms"
 
 
 @pytest.mark.parametrize("preset, words", [
