@@ -4,8 +4,6 @@ Run with `streamlit run streamlit_app.py`. Each page lives in pages/; logic in l
 """
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
 
 from lib import ui
@@ -13,26 +11,12 @@ from lib.ui.internals import keep_keras_state_between_runs
 
 
 @st.cache_resource(show_spinner=False)
-def start_server_housekeeping() -> threading.Thread:
-    """Once per server process: keep Keras's state between script runs, warm the training
-    stack in the background (TensorFlow's 5-7 s import, then one tiny step of each engine,
-    then `gc.freeze()`: see lib/server.py), and start the janitor that gives memory back
-    after sessions leave. Pages that do not train never wait for any of it."""
-    from lib.server import JANITOR, start_warm_up
+def start_server_housekeeping() -> None:
+    """Once per server process: the TensorFlow warm-up in the background and the janitor
+    (lib/server.py). Pages that do not train never wait for any of it."""
+    from lib.server import start_housekeeping
 
-    keep_keras_state_between_runs()
-    # Plotly looks up pandas/PIL in sys.modules without waiting for an import in flight, so a
-    # half-imported module from the warm-up thread could break a figure on another page:
-    # finish those imports here first.
-    import pandas  # noqa: F401
-    import PIL.Image  # noqa: F401
-
-    from lib.train.live import SHARED
-
-    thread = start_warm_up()
-    JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
-    JANITOR.start()
-    return thread
+    start_housekeeping(keep_keras_state_between_runs)
 
 
 st.set_page_config(page_title="Tensor Lab", page_icon="🧮", layout="wide",

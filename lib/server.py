@@ -1,5 +1,10 @@
 """Housekeeping for one server process shared by a whole class. No Streamlit here.
 
+`start_housekeeping()` is the router's one call, once per process, after the first page is
+drawn: Keras's state kept between script runs (the router's Streamlit workaround, passed
+in), the TensorFlow warm-up (lib/train/tf.py, the one owner of TensorFlow and Keras), and
+the janitor.
+
 Why this exists (measured on a 2-core machine, see bench/classroom.py):
 - With TensorFlow and Keras imported the interpreter tracks ~400,000 long-lived objects
   (modules, functions, classes). A full garbage collection visits all of them: ~210 ms
@@ -9,8 +14,9 @@ Why this exists (measured on a 2-core machine, see bench/classroom.py):
 - `gc.freeze()` moves every object alive at that moment into a permanent generation that
   collections skip: afterwards a full collection visits only what sessions create (a
   naive engine ~750 objects, a Keras quick-start model ~8,000) and takes ~1 ms when idle.
-  So we import and warm the whole training stack once, in the background, collect, and
-  freeze. Objects created later (sessions, models) are collected as usual.
+  So the warm-up (lib/train/tf.py) imports and warms the whole training stack once, in the
+  background, collects, and freezes. Objects created later (sessions, models) are
+  collected as usual.
 - Freezing has one cost: anything alive at that instant is never collected. That is the
   start-up state plus whatever the first one or two sessions hold at that moment (a few
   MB at most), once per process.
@@ -23,68 +29,28 @@ Why this exists (measured on a 2-core machine, see bench/classroom.py):
 """
 from __future__ import annotations
 
-import atexit
 import ctypes
 import gc
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable
 
-WARMUP_THREAD = "prewarm-tensorflow"     # lib.train.trainer waits for a thread of this name
 
+def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
+                       ) -> threading.Thread:
+    """Once per server process: `keep_keras_state()` first (Streamlit must stop clearing
+    Keras's session before Keras is imported: lib/ui/internals.py), then the TensorFlow
+    warm-up in the background (returned: its thread), then the janitor, which skips its
+    turn while any run trains. Pages that do not train never wait for any of it."""
+    from lib.train.live import SHARED
+    from lib.train.tf import start_warm_up
 
-@dataclass(frozen=True)
-class WarmupReport:
-    seconds: float            # import + warm-up + collection
-    frozen: int               # objects moved out of the collector's reach
-    tracked_after: int        # objects a full collection still visits right after
-    error: str = ""           # a broken TensorFlow install: the training page says so itself
-
-
-def warm_training_stack(freeze: bool = True) -> WarmupReport:
-    """Import TensorFlow, Keras and the app's training modules, run one tiny step of each
-    engine kind (which imports what TensorFlow and Keras load lazily on first use), then
-    collect and freeze. Returns what it did; never raises."""
-    start = time.perf_counter()
-    error = ""
-    try:
-        _warm()
-    except Exception as exc:      # a broken TF install surfaces on the training page itself
-        error = repr(exc)
-    gc.collect()
-    if freeze:
-        gc.freeze()
-    return WarmupReport(time.perf_counter() - start, gc.get_freeze_count(),
-                        len(gc.get_objects()), error)
-
-
-def start_warm_up() -> threading.Thread:
-    """`warm_training_stack` in a daemon thread named WARMUP_THREAD, so pages need not wait
-    for it. A daemon thread still inside TensorFlow's C++ when the interpreter exits (a
-    Ctrl-C in the first seconds, a short test run) aborts the process with 'FATAL: exception
-    not rethrown' (exit 134; 2 runs in 4 of one AppTest file here): so exiting first lets the
-    warm-up finish (~10 s at most)."""
-    thread = threading.Thread(target=warm_training_stack, name=WARMUP_THREAD, daemon=True)
-    thread.start()
-    atexit.register(thread.join, 60.0)
+    keep_keras_state()
+    thread = start_warm_up()
+    JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
+    JANITOR.start()
     return thread
-
-
-def _warm() -> None:
-    import numpy as np
-
-    from lib.train import config, engines, naive, numpy_engine, quickstart, trainer  # noqa: F401
-
-    images = np.zeros((2, 28 * 28), np.float32)                       # (2, 784)
-    labels = np.zeros((2,), np.int32)                                  # (2,)
-    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(0))
-    engine.train_step(images, labels)                                  # traces tf.function once
-    engine.predict(images)
-    model = quickstart.build_model(0)
-    model.train_on_batch(images, labels)                               # Keras's train function
-    quickstart.predict_probs(model, images)
 
 
 class Janitor:

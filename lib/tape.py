@@ -2,8 +2,8 @@
 
 Each function exists three times, kept side by side so they cannot drift apart: the
 TensorFlow expression the tape watches, the NumPy curve we draw, and the derivative
-worked out by hand. TensorFlow is imported inside the functions that need it (the page
-imports it lazily, behind a spinner).
+worked out by hand. TensorFlow comes from its one owner, lib/train/tf.py, inside the
+functions that need it (once the server's warm-up is over; the page waits behind a spinner).
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from lib.train.tf import tensorflow
 
 MAX_ABS_X = 1e3            # points and coefficients the student may pick, bounded
 MAX_ABS_COEFF = 1e3
@@ -64,7 +66,7 @@ def check_inputs(x_value: float, a: float = 2.0, b: float = 3.0) -> None:
 def book_example():
     """The notebook's first tape. Returns 2.0.
     x is a constant, not a variable: the tape must be told to watch it."""
-    import tensorflow as tf
+    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
 
     x = tf.zeros(shape=())
     with tf.GradientTape() as tape:
@@ -77,7 +79,7 @@ def book_example():
 def unwatched_example():
     """The same cell without tape.watch(x). Returns None:
     the tape kept no record of the constant x."""
-    import tensorflow as tf
+    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
 
     x = tf.zeros(shape=())
     with tf.GradientTape() as tape:
@@ -89,7 +91,7 @@ def unwatched_example():
 def tensor_example(seed: int = 0):
     """The tape on tensors; each gradient has its variable's shape. Seeded per call
     (stateless draws), never through TensorFlow's process-wide seed."""
-    import tensorflow as tf
+    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
 
     W = tf.Variable(tf.random.stateless_uniform((2, 2), seed=(seed, 0)))  # (2, 2)
     b = tf.Variable(tf.zeros((2,)))                                       # (2,)
@@ -104,7 +106,7 @@ def tensor_example(seed: int = 0):
 
 def tape_gradient(key: str, x_value: float, a: float = 2.0, b: float = 3.0) -> tuple[float, float]:
     """(y, dy/dx) at x_value, the gradient computed by tf.GradientTape."""
-    import tensorflow as tf
+    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
 
     check_inputs(x_value, a, b)
     x = tf.Variable(float(x_value))

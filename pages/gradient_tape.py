@@ -6,7 +6,6 @@ import streamlit as st
 from lib import tape, ui
 from lib.figures.training import tangent_figure
 from lib.source import source
-from lib.train.engines import wait_for_tensorflow_prewarm
 from lib.views import GRADIENT_TAPE as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
@@ -24,25 +23,21 @@ SPINNER = "Importing TensorFlow (the first time takes a few seconds)…"
 
 @st.cache_data(show_spinner=SPINNER)
 def book_gradient() -> float:
-    wait_for_tensorflow_prewarm()          # never import TF while the router's thread does
     return tape.book_example()
 
 
 @st.cache_data(show_spinner=SPINNER)
 def unwatched_gradient() -> str:
-    wait_for_tensorflow_prewarm()
     return repr(tape.unwatched_example())
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=1000)
 def gradient(key: str, x: float, a: float, b: float) -> tuple[float, float]:
-    wait_for_tensorflow_prewarm()
     return tape.tape_gradient(key, x, a, b)
 
 
 @st.cache_data(show_spinner=SPINNER)
 def tensors() -> dict:
-    wait_for_tensorflow_prewarm()
     return tape.tensor_example()
 
 

@@ -106,9 +106,8 @@ def initial_weights(seed: int, init: str = "uniform") -> list[np.ndarray]:
 
 @functools.lru_cache(maxsize=8)
 def _initial_weights(seed: int, init: str) -> tuple[np.ndarray, ...]:
-    from lib.train.engines import wait_for_tensorflow_prewarm
-    wait_for_tensorflow_prewarm()          # never import Keras while the warm-up thread does
-    from keras import initializers, ops
+    from lib.train.tf import keras         # once the server's warm-up is over
+    initializers, ops = keras().initializers, keras().ops
 
     weights = []
     for layer, (fan_in, fan_out) in enumerate(((INPUT_SIZE, HIDDEN_SIZE),

@@ -5,17 +5,16 @@
     weights() -> [W1 (784, 512), b1 (512,), W2 (512, 10), b2 (10,)] as NumPy arrays
 
 built by its spec's `build(config, initial_weights)`. The TensorFlow engines are imported
-only when one is built (lib/train/naive.py imports TensorFlow), never by importing this.
+only when one is built (lib/train/naive.py gets TensorFlow from lib/train/tf.py, once the
+server's warm-up is over), never by importing this.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from lib.server import WARMUP_THREAD
 from lib.source import source
 
 
@@ -23,15 +22,6 @@ class Engine(Protocol):
     def train_step(self, images: np.ndarray, labels: np.ndarray) -> float: ...
     def predict(self, images: np.ndarray) -> np.ndarray: ...
     def weights(self) -> list[np.ndarray]: ...
-
-
-def wait_for_tensorflow_prewarm(timeout: float = 120.0) -> None:
-    """Wait for the router's background warm-up (lib/server.py) to finish. Importing keras
-    while another thread is half-way through importing TensorFlow breaks both imports (a
-    partly initialised module), so we never race it."""
-    for thread in threading.enumerate():
-        if thread.name == WARMUP_THREAD and thread is not threading.current_thread():
-            thread.join(timeout)
 
 
 def _eager(config: Any, weights: list[np.ndarray]) -> Engine:
@@ -59,8 +49,6 @@ class EngineSpec:
     needs_tensorflow: bool = True
 
     def build(self, config: Any, initial_weights: list[np.ndarray]) -> Engine:
-        if self.needs_tensorflow:
-            wait_for_tensorflow_prewarm()
         return self.builder(config, initial_weights)
 
     def source_code(self) -> str:

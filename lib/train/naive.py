@@ -12,17 +12,22 @@ How a live run plugs in is our business and sits below the cells (`notebook_cell
 `optimizer`), as if every student had a Jupyter kernel of their own, so two students can train
 with different learning rates in one server process.
 
-Importing this module imports TensorFlow (5-7 s): only training code imports it.
+Importing this module imports TensorFlow (5-7 s): only training code imports it. The
+notebook's `import keras` / `import tensorflow as tf` lines are the owner's (lib/train/tf.py):
+the modules come from it, once the server's warm-up is over.
 """
 from __future__ import annotations
 
 import math
 import types
 
-import keras
 import numpy as np
-import tensorflow as tf
-from keras import ops, optimizers
+
+from lib.train.tf import keras as _keras, tensorflow as _tensorflow
+
+keras = _keras()                                            # import keras
+tf = _tensorflow()                                          # import tensorflow as tf
+ops, optimizers = keras.ops, keras.optimizers               # from keras import ops, optimizers
 
 
 # --------------------------------------------------------------------------- the notebook's cells

@@ -140,8 +140,8 @@ class GradientCheck:
 
 def tape_gradients(weights, images, labels):
     """The same loss, differentiated by tf.GradientTape (imports TensorFlow)."""
-    import tensorflow as tf
-    from keras import ops, losses
+    from lib.train.tf import keras, tensorflow
+    tf, ops, losses = tensorflow(), keras().ops, keras().losses
 
     variables = [tf.Variable(w) for w in weights]
     W1, b1, W2, b2 = variables

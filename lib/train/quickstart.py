@@ -6,7 +6,8 @@ real Keras callback's hooks with the same logs `model.fit` would give it; the ca
 turns them into `BatchEvent` / `EpochEvent`. The very same callback works inside
 `model.fit(..., callbacks=[cb])`.
 
-Keras / TensorFlow are imported inside the functions that need them, never at import.
+Keras comes from lib/train/tf.py inside the functions that need it (once the server's
+warm-up is over), never at import.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import numpy as np
 from lib.settings import PageSettings, Setting
 from lib.train.live import BatchEvent, Diverged, EpochEvent
 from lib.train.metrics import confusion_matrix
+from lib.train.tf import keras
 
 EPOCHS = 5
 BATCH_SIZE = 128
@@ -94,10 +96,9 @@ def build_model(seed: int = 0):
     kernel, zero bias) rather than `keras.utils.set_random_seed(seed)`: that seeds Python,
     NumPy and TensorFlow for the whole process, and two students building a model at the
     same moment would draw from each other's sequence."""
-    import keras
-    from keras import initializers, layers
+    initializers, layers = keras().initializers, keras().layers     # waits for the warm-up
 
-    model = keras.Sequential([
+    model = keras().Sequential([
         layers.Dense(512, activation="relu",
                      kernel_initializer=initializers.GlorotUniform(seed=seed)),
         layers.Dense(10, activation="softmax",
@@ -149,9 +150,8 @@ def _batch_value(running_now, running_before, seen_now, seen_before):
 @functools.cache
 def live_callback_class():
     """The callback class, made on first use so importing this module skips Keras."""
-    import keras
 
-    class LiveCallback(keras.callbacks.Callback):
+    class LiveCallback(keras().callbacks.Callback):
         """Turns Keras's batch and epoch hooks into live-loop events, queued in `events`.
 
         Keras passes running means over the epoch in `logs` (what its progress bar

@@ -11,7 +11,8 @@ Contract
   and same batch order -> same weights, however the run was paused.
 - Engines are chosen by name from `lib.train.engines.ENGINES`; `trainer.engine` is the
   live engine (None before the first pull) so look-inside panels can read weights.
-- TensorFlow is imported only when a TF engine is built (lib/train/naive.py), never by
+- TensorFlow is imported only when a run starts (its initial weights are Keras's draws, and
+  the TF engines live in lib/train/naive.py; both get it from lib/train/tf.py), never by
   importing this module.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 
 from lib.train.config import (DIVERGED_LOSS, HIDDEN_SIZE, INPUT_SIZE, N_FIXED_DIGITS,
                               TRAIN_ACC_SUBSET, TrainConfig, initial_weights)
-from lib.train.engines import ENGINES, Engine, wait_for_tensorflow_prewarm
+from lib.train.engines import ENGINES, Engine
 from lib.train.live import BatchEvent, Diverged, EpochEvent
 
 
@@ -141,11 +142,10 @@ class Trainer:
 
     def events(self) -> Iterator[BatchEvent | EpochEvent]:
         """The book's fit() loop, with a `yield` after every batch and every epoch."""
-        wait_for_tensorflow_prewarm()
+        config, data = self.config, self.data
+        self.engine = self.build_engine()        # first: waits for TensorFlow (lib/train/tf.py)
         from lib.train.naive import BatchGenerator      # pure Python, but lives with the book's code
 
-        config, data = self.config, self.data
-        self.engine = self.build_engine()
         images = data.train_images[:self.train_size]                           # (n, 784)
         labels = data.train_labels[:self.train_size]                           # (n,)
         clock = time.perf_counter

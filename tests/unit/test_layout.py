@@ -1,5 +1,7 @@
 """The house rules of the layout, checked on the code itself:
 - only lib/ui/ imports Streamlit, so every other lib module is testable without a server;
+- only lib/train/tf.py imports TensorFlow or Keras: everything else asks it (importing them
+  in two threads at once breaks both imports, and a server imports them in the background);
 - pages that do not train never import TensorFlow (5-7 s and ~700 MB per server)."""
 import ast
 import subprocess
@@ -47,3 +49,55 @@ def test_pages_that_do_not_train_never_import_tensorflow(page):
                          timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]", f"{page} pulls in {out.stdout.strip()}"
+
+
+TF_OWNER = ROOT / "lib" / "train" / "tf.py"
+TF_PACKAGES = ("tensorflow", "keras")
+
+
+def app_files():
+    return sorted([*(ROOT / "lib").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
+                   ROOT / "streamlit_app.py"])
+
+
+def tensorflow_imports(path: Path) -> list[str]:
+    """Each place a file imports TensorFlow or Keras, at any depth (functions included):
+    `import tensorflow (as tf)`, `import keras.x`, `from keras(.x) import y`, and
+    `importlib.import_module("keras")` / `__import__("tensorflow")` with a literal name."""
+    def ours(name: str | None) -> bool:
+        return bool(name) and name.split(".")[0] in TF_PACKAGES
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if ours(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and ours(node.module):
+            found.append(f"line {node.lineno}: from {node.module} import ...")
+        elif (isinstance(node, ast.Call) and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and getattr(node.func, "attr", getattr(node.func, "id", None))
+              in ("import_module", "__import__") and ours(node.args[0].value)):
+            found.append(f"line {node.lineno}: imports {node.args[0].value!r} by name")
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in app_files() if p != TF_OWNER],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_owner_imports_tensorflow_and_keras(path):
+    found = tensorflow_imports(path)
+    assert not found, (f"{path.relative_to(ROOT)} imports TensorFlow/Keras itself ({found}): "
+                       "use `from lib.train.tf import tensorflow, keras`, which hands them "
+                       "out once the server's warm-up is over")
+
+
+def test_the_owner_check_sees_every_kind_of_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import numpy\nimport tensorflow as tf\n"
+                      "def f():\n    import keras.ops\n    from keras import layers\n"
+                      "    from tensorflow.python import ops\n"
+                      "    importlib.import_module('keras')\n    __import__('tensorflow')\n"
+                      "from lib.train.tf import keras\nfrom . import keras_like\n"
+                      "s = 'import keras'\n")
+    assert [f.split(":")[0] for f in tensorflow_imports(sample)] == [
+        "line 2", "line 4", "line 5", "line 6", "line 7", "line 8"]
+    assert "import tensorflow" in tensorflow_imports(TF_OWNER)[0]    # the owner does it

@@ -1,62 +1,18 @@
-"""lib/server.py: the warm-up freezes the training stack out of the collector's reach, and
-the janitor collects. Counts only: nothing here depends on machine speed."""
+"""lib/server.py: the janitor collects (the warm-up that freezes the training stack is
+lib/train/tf.py's: tests/unit/train/test_tf.py). Counts only: nothing here depends on
+machine speed."""
 from __future__ import annotations
 
 import ctypes
 import gc
-import json
-import os
-import subprocess
 import sys
-import textwrap
 import threading
 import time
 import weakref
-from pathlib import Path
 
 import pytest
 
 from lib.server import Janitor, trim_heap
-
-ROOT = Path(__file__).resolve().parents[2]
-
-AFTER_STARTUP = textwrap.dedent("""
-    import gc, json, sys
-    sys.path.insert(0, ".")
-    import numpy as np
-    from lib.server import warm_training_stack
-    report = warm_training_stack()
-    from lib.train import config, engines
-    before = len(gc.get_objects())
-    images, labels = np.zeros((4, 784), np.float32), np.zeros(4, np.int32)
-    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(1))
-    engine.train_step(images, labels)
-    print(json.dumps(dict(error=report.error, frozen=report.frozen, tracked=report.tracked_after,
-                          one_session=len(gc.get_objects()) - before)))
-    # The router's way (start_warm_up: a daemon thread), then exit at once: the exit waits
-    # for the warm-up (this handler, registered first, runs last).
-    import atexit
-    from lib.server import start_warm_up
-    threads = []
-    atexit.register(lambda: print("warm-up alive at exit:", threads[0].is_alive()))
-    threads.append(start_warm_up())
-""")
-
-
-def test_after_warm_up_a_full_collection_visits_only_what_sessions_create():
-    """A server process after start-up: TensorFlow, Keras and the training modules (~400,000
-    objects) are frozen, and a student's first compiled step creates only its own objects
-    (~800), not TensorFlow's lazily imported modules (~5,600 without the warm-up)."""
-    out = subprocess.run([sys.executable, "-c", AFTER_STARTUP], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    assert out.returncode == 0, out.stderr[-3000:]
-    *_, line, at_exit = out.stdout.strip().splitlines()
-    assert at_exit == "warm-up alive at exit: False"
-    result = json.loads(line)
-    assert result["error"] == ""
-    assert result["frozen"] > 300_000
-    assert result["tracked"] < 1_000
-    assert result["one_session"] < 2_500
 
 
 def test_janitor_collects_cyclic_garbage_when_asked():

@@ -1,0 +1,189 @@
+"""The one owner of TensorFlow and Keras in the process: nothing else imports them.
+
+Why one owner. Importing `tensorflow` in one thread while another thread imports `keras`
+breaks both imports: measured here, two threads started up to ~1.5 s apart end with a
+`_DeadlockError` in one and "partially initialized module 'tensorflow.python...' has no
+attribute ..." in the other, every time. A server imports TensorFlow in the background while
+students already click (the warm-up below), so every use of TensorFlow or Keras goes through
+this module, and tests/unit/test_layout.py fails on any other module that imports them.
+
+- `start_warm_up()`, once per server process (lib/server.py `start_housekeeping`, called by
+  the router after the first page is drawn): a background thread imports TensorFlow then Keras,
+  runs one tiny step of each engine kind (which imports what TensorFlow and Keras load
+  lazily on first use, while no student's run is using them), collects and calls
+  `gc.freeze()` (why: lib/server.py). The exit waits for it (see `WarmUp.start`).
+- `tensorflow()` and `keras()` hand the modules out only once that warm-up is over: they
+  block (up to `timeout` seconds) while it runs, and raise `TensorFlowUnavailable`, with the
+  cause, when TensorFlow could not be imported or the warm-up did not end in time. The
+  warm-up's own thread gets them at once (it imports the training modules, which ask for
+  them). In a process with no warm-up (a unit test, a bench) the first caller imports them,
+  under the same lock, so two callers never import at once there either.
+- `ready()` says, without waiting, whether they would come back at once: a page can say
+  "getting ready" honestly.
+
+Only lib/train/naive.py asks at import time (the notebook's `keras`, `ops`, `tf` globals);
+every path of the app that imports it has asked the owner before (a run's initial weights),
+so no thread waits for the warm-up while holding the import lock of a module it needs.
+"""
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+import types
+from dataclasses import dataclass
+from typing import Callable
+
+THREAD_NAME = "tensor-lab-warm-up"
+WAIT_S = 120.0            # a cold TensorFlow import is 5-7 s; on a crowded machine far more
+
+
+class TensorFlowUnavailable(RuntimeError):
+    """TensorFlow or Keras could not be imported here, or the warm-up did not end in time."""
+
+
+@dataclass(frozen=True)
+class WarmupReport:
+    seconds: float            # import + warm-up + collection
+    frozen: int               # objects moved out of the collector's reach
+    tracked_after: int        # objects a full collection still visits right after
+    error: str = ""           # what went wrong, for the server's log; "" when all went well
+
+
+def import_tensorflow_and_keras() -> tuple[types.ModuleType, types.ModuleType]:
+    """The only import statements for TensorFlow and Keras in the app: TensorFlow first."""
+    import tensorflow
+    import keras
+    return tensorflow, keras
+
+
+def warm_training_stack() -> None:
+    """Import the app's training modules and run one tiny step of each engine kind: tracing
+    the compiled step and Keras's train function imports what they load on first use."""
+    import numpy as np
+
+    from lib.train import config, engines, naive, numpy_engine, quickstart, trainer  # noqa: F401
+
+    images = np.zeros((2, 28 * 28), np.float32)                       # (2, 784)
+    labels = np.zeros((2,), np.int32)                                  # (2,)
+    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(0))
+    engine.train_step(images, labels)                                  # traces tf.function once
+    engine.predict(images)
+    model = quickstart.build_model(0)
+    model.train_on_batch(images, labels)                               # Keras's train function
+    quickstart.predict_probs(model, images)
+
+
+class WarmUp:
+    """The state behind the module's functions: one per process (`OWNER`); tests make their
+    own with stand-ins for the import and the warm-up steps."""
+
+    def __init__(self, import_modules: Callable[[], tuple] = import_tensorflow_and_keras,
+                 warm: Callable[[], None] = warm_training_stack):
+        self._import_modules = import_modules
+        self._warm = warm
+        self._lock = threading.Lock()          # the import, and starting the thread
+        self._modules: tuple | None = None     # (tensorflow, keras) once imported
+        self._import_error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+        self.report: WarmupReport | None = None
+
+    def start(self, freeze: bool = True) -> threading.Thread:
+        """Start the warm-up thread, once: later calls return the same thread."""
+        with self._lock:
+            if self._thread is None:
+                # Not a daemon: the interpreter's exit waits for it (a Ctrl-C in the first
+                # seconds, a short test run). A daemon thread still inside TensorFlow's C++ at
+                # exit aborted the process ('FATAL: exception not rethrown', exit 134, in 2 of 4
+                # runs of one AppTest file); joining it from an atexit handler was not enough:
+                # a fresh process exiting during the import crashed after the join (exit 139,
+                # every run here), as TensorFlow finished importing after threading's shutdown.
+                self._thread = threading.Thread(target=self._run, args=(freeze,),
+                                                name=THREAD_NAME, daemon=False)
+                self._thread.start()
+            return self._thread
+
+    def modules(self, timeout: float = WAIT_S) -> tuple:
+        """(tensorflow, keras), once the warm-up (if any was started) is over."""
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            if not self._done.wait(timeout):
+                raise TensorFlowUnavailable(
+                    f"TensorFlow's warm-up is still running after {timeout:g} s (a very busy "
+                    "machine?); try again in a moment.")
+        if self._modules is not None:
+            return self._modules
+        if not self._lock.acquire(timeout=timeout):
+            raise TensorFlowUnavailable(f"another thread was still importing TensorFlow after "
+                                        f"{timeout:g} s")
+        try:
+            if self._modules is None and self._import_error is None:
+                try:
+                    self._modules = self._import_modules()
+                except Exception as exc:       # a broken install: say so, never retry half-way
+                    self._import_error = exc
+            if self._modules is None:
+                raise TensorFlowUnavailable(f"TensorFlow could not be imported: "
+                                            f"{self._import_error!r}") from self._import_error
+            return self._modules
+        finally:
+            self._lock.release()
+
+    def ready(self) -> bool:
+        """True when `modules()` would return at once (imported, no warm-up still running)."""
+        return self._modules is not None and (self._thread is None or self._done.is_set())
+
+    def _run(self, freeze: bool) -> None:
+        start, error = time.perf_counter(), ""
+        try:
+            self.modules()                     # TensorFlow, then Keras
+            self._warm()                       # one tiny step of each engine kind
+        except Exception as exc:               # the pages that train say so themselves
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            gc.collect()
+            if freeze:
+                gc.freeze()
+            self.report = WarmupReport(time.perf_counter() - start, gc.get_freeze_count(),
+                                       len(gc.get_objects()), error)
+            self._done.set()
+        said = f"failed: {error}" if error else "finished"
+        print(f"Tensor Lab: the TensorFlow warm-up {said} ({self.report.seconds:.1f} s, "
+              f"{self.report.frozen:,} objects frozen)", file=sys.stderr, flush=True)
+
+
+OWNER = WarmUp()
+
+
+def start_warm_up(freeze: bool = True) -> threading.Thread:
+    """Once per server process: the warm-up in a background thread (later calls return it).
+
+    Plotly looks pandas and PIL up in sys.modules without waiting for an import in flight,
+    so a module half-imported by the warm-up thread could break a figure on another page:
+    those imports finish here, in the caller, first."""
+    import pandas  # noqa: F401
+    import PIL.Image  # noqa: F401
+
+    return OWNER.start(freeze)
+
+
+def tensorflow(timeout: float = WAIT_S) -> types.ModuleType:
+    """The `tensorflow` module, once the warm-up is over (see the module's docstring)."""
+    return OWNER.modules(timeout)[0]
+
+
+def keras(timeout: float = WAIT_S) -> types.ModuleType:
+    """The `keras` module, once the warm-up is over (see the module's docstring)."""
+    return OWNER.modules(timeout)[1]
+
+
+def ready() -> bool:
+    """True when `tensorflow()` and `keras()` would return at once."""
+    return OWNER.ready()
+
+
+def report() -> WarmupReport | None:
+    """What the warm-up did, once it is over; None before (or with no warm-up)."""
+    return OWNER.report
