@@ -1,13 +1,22 @@
 """Home and Rank & shape in a real browser: render, no exception, a screenshot each."""
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_no_exception, open_app_page, screenshot, wait_idle
+from lib.data import load_mnist
+from tests.browser.helpers import (assert_no_exception, expect_metric, open_app_page, screenshot,
+                                   wait_idle)
 
 
-def test_home_renders_mnist(page, app_url):
+def test_home_shows_mnist_as_a_tensor(page, app_url):
+    """Home reads the sample as the book reads MNIST: its shapes and dtype, and the first 24
+    digits with their labels (the sample: 4,000 training and 1,000 test digits)."""
+    labels = load_mnist().train_labels
     open_app_page(page, app_url, "")
-    expect(page.get_by_text("train_images.shape").first).to_be_visible()
+    expect_metric(page, "train_images.shape", "(4000, 28, 28)")
+    expect_metric(page, "train_labels.shape", "(4000,)")
+    expect_metric(page, "test_images.shape", "(1000, 28, 28)")
+    expect_metric(page, "dtype", "uint8")
     page.locator('[data-testid="stImage"] img').nth(23).wait_for()   # the 24 first digits
+    expect(page.get_by_text(f"[23] label {labels[23]}", exact=True)).to_be_visible()
     page.locator(".js-plotly-plot").nth(1).wait_for()   # label counts and the big digit
     screenshot(page, "home")
 
