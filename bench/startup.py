@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -71,7 +72,8 @@ def first_batch_seconds(browser, url: str, page_name: str, repeats: int = 3) -> 
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                                timeout=90_000)
         start = time.perf_counter()
-        page.locator('[data-testid="stButton"] button').filter(has_text="Start").first.click()
+        # by its role: an st.button or a form's submit button alike
+        page.get_by_role("button", name=re.compile("Start")).first.click()
         page.wait_for_function(
             """() => Number(document.querySelector('[data-run-status]')?.dataset.batch) >= 1""",
             timeout=120_000)
