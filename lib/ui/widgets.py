@@ -1,10 +1,11 @@
 """Shared widgets: every page shows titles, code, shapes, figures and errors the same way."""
 from __future__ import annotations
 
+import hashlib
 import textwrap
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
+from streamlit.errors import StreamlitAPIException, StreamlitDuplicateElementKey
 
 from lib.shapes import format_shape
 
@@ -27,11 +28,53 @@ def page_intro(title: str, text: str) -> None:
         st.markdown(text)
 
 
+WRAP_INDENT = 8      # columns: where a wrapped code line goes on, right of its own start
+
+
 def code_panel(code: str, caption: str | None = None) -> None:
-    """The exact NumPy/Keras code of a concept."""
-    st.code(textwrap.dedent(code).strip("\n"), language="python")
+    """The exact NumPy/Keras code of a concept. A line longer than the panel wraps inside
+    it (never cut at the edge, in either mode): it goes on 8 columns right of its own
+    indentation (PEP 8's mark of a continued line: never level with the block under it),
+    and a trailing comment moves down whole."""
+    text = textwrap.dedent(code).strip("\n")
+    key, box = _code_box(text)
+    st.html(_code_wrap_style(key, text))       # style only: drawn nowhere, takes no room
+    box.code(text, language="python", wrap_lines=True)
     if caption:
         st.caption(caption)
+
+
+def _code_box(text: str):
+    """A keyed container for a code panel (its key is the panel's CSS class), the same on
+    every rerun: named after the code, plus a number when one run shows that code twice.
+    Returns (key, container)."""
+    base = "code-" + hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+    for n in range(100):
+        key = f"{base}-{n}" if n else base
+        try:
+            return key, st.container(key=key)
+        except StreamlitDuplicateElementKey:     # that code is already on the page
+            continue
+    raise RuntimeError("the same code panel 100 times in one run")
+
+
+def _code_wrap_style(key: str, text: str) -> str:
+    """CSS for the wrapped lines of one code panel (st.code(wrap_lines=True) draws each line
+    as its own span): a wrapped line goes on WRAP_INDENT columns right of where it starts,
+    which only the panel's own text can say, line by line."""
+    scope = f".st-key-{key} code"
+    by_indent: dict[int, list[int]] = {}
+    for n, line in enumerate(text.split("\n"), start=1):
+        by_indent.setdefault(len(line) - len(line.lstrip(" ")), []).append(n)
+    rules = [f"{scope} > span {{ display: block; padding-left: {WRAP_INDENT}ch; "
+             f"text-indent: -{WRAP_INDENT}ch; }}",
+             f"{scope} .token.comment {{ display: inline-block; text-indent: 0; }}"]
+    for indent, lines in sorted(by_indent.items()):
+        if indent:
+            chosen = ", ".join(f"{scope} > span:nth-child({n})" for n in lines)
+            rules.append(f"{chosen} {{ padding-left: {indent + WRAP_INDENT}ch; "
+                         f"text-indent: -{indent + WRAP_INDENT}ch; }}")
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
 def shape_badge(label: str, shape: tuple[int, ...] | str, help: str | None = None) -> None:
@@ -76,7 +119,8 @@ def broadcast_step_list(steps, start: int = 1) -> None:
         words, code = st.columns([3, 2])
         icon = {"conflict": "❌ ", "result": "✅ "}.get(step.kind, "")
         words.markdown(f"{icon}**{k}. {step.title}.** {step.text}")
-        code.code(step.code, language="python")
+        with code:
+            code_panel(step.code)
 
 
 def shape_pair_inputs(first, second, presets: dict[str, tuple[str, str]], key: str):
