@@ -46,7 +46,6 @@ class EngineSpec:
     builder: Callable[[Any, list[np.ndarray]], Engine]
     blurb: str
     shown: tuple[str, ...]          # "module:qualname" of the code the page shows for it
-    needs_tensorflow: bool = True
 
     def build(self, config: Any, initial_weights: list[np.ndarray]) -> Engine:
         return self.builder(config, initial_weights)
@@ -70,6 +69,5 @@ ENGINES: dict[str, EngineSpec] = {spec.name: spec for spec in (
                "no autodiff: the chain rule written out in NumPy, from the same starting "
                "weights; the same gradients as the tape, and about as fast as compiled on a CPU",
                ("lib.train.numpy_engine:forward", "lib.train.numpy_engine:log_softmax",
-                "lib.train.numpy_engine:loss_and_gradients", "lib.train.numpy_engine:sgd_update"),
-               needs_tensorflow=False),
+                "lib.train.numpy_engine:loss_and_gradients", "lib.train.numpy_engine:sgd_update")),
 )}

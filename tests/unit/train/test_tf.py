@@ -177,6 +177,20 @@ EXIT_AT_ONCE = textwrap.dedent("""
 """)
 
 
+QUICK_START_AT_ONCE = textwrap.dedent("""
+    import json, math, sys
+    sys.path.insert(0, ".")
+    import numpy as np
+    from lib.train import quickstart, tf as owner
+    owner.start_warm_up()          # the router's warm-up: TensorFlow's import starts now...
+    model = quickstart.build_model(0)          # ...and a student presses Start at once
+    out = model.train_on_batch(np.zeros((2, 784), np.float32), np.zeros(2, np.int32),
+                               return_dict=True)
+    print(json.dumps(dict(loss=out["loss"], ln10=math.log(10), ready=owner.ready(),
+                          error=owner.report().error)))
+""")
+
+
 def run_python(code: str) -> list[str]:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
@@ -200,3 +214,13 @@ def test_exit_waits_for_the_warm_up():
     (exit 134 in 2 of 4 runs of one AppTest file): the exit joins the warm-up first."""
     *_, at_exit = run_python(EXIT_AT_ONCE)
     assert at_exit == "warm-up alive at exit: False ['keep keras state', 'warm-up started']"
+
+
+def test_the_quick_start_at_once_beside_the_warm_up_trains_a_batch():
+    """build_model and one batch in the main thread while the warm-up imports TensorFlow in
+    its own: with build_model importing keras itself (as it used to), the two imports meet
+    half-way and both break (_DeadlockError in one thread, "has no attribute 'DatasetV2'" in
+    the other). Through the owner the student's thread waits, then trains."""
+    result = json.loads(run_python(QUICK_START_AT_ONCE)[-1])
+    assert result["error"] == "" and result["ready"]
+    assert abs(result["loss"] - result["ln10"]) < 1e-4      # zero images: uniform softmax

@@ -268,7 +268,7 @@ class ConstantEngine:
 
 def test_an_engine_registered_by_name_is_used_by_the_trainer(data, monkeypatch):
     monkeypatch.setitem(ENGINES, "constant", EngineSpec("constant", "constant", ConstantEngine,
-                                                        "always 2.0", (), needs_tensorflow=False))
+                                                        "always 2.0", ()))
     trainer = Trainer(TrainConfig(engine="constant", epochs=1, train_size=300), data)
     events = list(trainer.events())
     assert isinstance(trainer.engine, ConstantEngine)
