@@ -66,7 +66,7 @@ def check_inputs(x_value: float, a: float = 2.0, b: float = 3.0) -> None:
 def book_example():
     """The notebook's first tape. Returns 2.0.
     x is a constant, not a variable: the tape must be told to watch it."""
-    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
+    tf = tensorflow()  # import tensorflow as tf
 
     x = tf.zeros(shape=())
     with tf.GradientTape() as tape:
@@ -79,7 +79,7 @@ def book_example():
 def unwatched_example():
     """The same cell without tape.watch(x). Returns None:
     the tape kept no record of the constant x."""
-    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
+    tf = tensorflow()  # import tensorflow as tf
 
     x = tf.zeros(shape=())
     with tf.GradientTape() as tape:
@@ -91,7 +91,7 @@ def unwatched_example():
 def tensor_example(seed: int = 0):
     """The tape on tensors; each gradient has its variable's shape. Seeded per call
     (stateless draws), never through TensorFlow's process-wide seed."""
-    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
+    tf = tensorflow()  # import tensorflow as tf
 
     W = tf.Variable(tf.random.stateless_uniform((2, 2), seed=(seed, 0)))  # (2, 2)
     b = tf.Variable(tf.zeros((2,)))                                       # (2,)
@@ -106,7 +106,7 @@ def tensor_example(seed: int = 0):
 
 def tape_gradient(key: str, x_value: float, a: float = 2.0, b: float = 3.0) -> tuple[float, float]:
     """(y, dy/dx) at x_value, the gradient computed by tf.GradientTape."""
-    tf = tensorflow()      # = import tensorflow as tf, once the server has it ready
+    tf = tensorflow()  # import tensorflow as tf
 
     check_inputs(x_value, a, b)
     x = tf.Variable(float(x_value))
