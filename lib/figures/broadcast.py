@@ -381,8 +381,10 @@ def _empty_block(block: Point, hover: str, scene: Scene, drawing: Drawing) -> No
 
 def _shape_label(name: str, real: Shape, drawn: Shape, block: Point, scene: Scene) -> Label:
     """'x (32, 10)' under a block, and 'drawn as (4, 4)' when the drawing is a stand-in."""
-    note = (f"<br><span style='font-size:{NOTE_FONT}px;color:{COLORS['muted']}'>drawn as "
-            f"{format_shape(drawn)}</span>" if scene.stand_in else "")
+    # the note's size relative to the label's (em), so it grows with the label's font
+    note = (f"<br><span style='font-size:{NOTE_FONT / LABEL_FONT:.2f}em;"
+            f"color:{COLORS['muted']}'>drawn as {format_shape(drawn)}</span>"
+            if scene.stand_in else "")
     return Label(block.x + scene.grid.width / 2, scene.below(block, SHAPE_LABEL_LINES),
                  f"<b>{name}</b>  {format_shape(real)}{note}", COLORS["ink"], LABEL_FONT)
 

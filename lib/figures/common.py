@@ -4,6 +4,9 @@ Digits are drawn as the book draws them: the `binary` colormap (0 white, 255 bla
 """
 from __future__ import annotations
 
+import base64
+import re
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -138,6 +141,107 @@ def fast_figure(data: list[dict], layout: dict, frames: list[dict] | None = None
         except TypeError:           # the private argument went away after all
             pass
     return go.Figure(data=data, layout=layout, frames=frames)
+
+
+# ------------------------------------------------------------------ text size (projector mode)
+
+# What a figure that leaves a size unset is drawn with: Streamlit's chart theme at a 16 px
+# root (body text 12, title 16, axis titles 14, ticks and legend 12). scaled_fonts writes
+# them down before scaling, so the scaled figure says every size it means.
+UNSET_SIZES = {"font": 12, "title": 16, "axis title": 14, "tick": 12, "legend": 12,
+               "hoverlabel": 12}
+_AXIS_NAME = re.compile(r"^[xy]axis\d*$")
+
+
+def _fill(d: dict, key: str, size: float) -> None:
+    """d[key]["size"] = size, unless a size is already there."""
+    font = d.get(key)
+    if not isinstance(font, dict):
+        font = d[key] = {}
+    font.setdefault("size", size)
+
+
+def _fill_unset_sizes(layout: dict) -> None:
+    """Write the sizes the figure leaves to the theme into its layout (in place)."""
+    _fill(layout, "font", UNSET_SIZES["font"])
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        _fill(title, "font", UNSET_SIZES["title"])
+    for key, axis in layout.items():
+        if _AXIS_NAME.match(key) and isinstance(axis, dict):
+            _fill(axis, "tickfont", UNSET_SIZES["tick"])
+            if isinstance(axis.get("title"), dict) and axis["title"].get("text"):
+                _fill(axis["title"], "font", UNSET_SIZES["axis title"])
+    layout["legend"] = legend = layout.get("legend") or {}
+    _fill(legend, "font", UNSET_SIZES["legend"])
+    layout["hoverlabel"] = hoverlabel = layout.get("hoverlabel") or {}
+    _fill(hoverlabel, "font", UNSET_SIZES["hoverlabel"])
+
+
+def _times(size, factor: float):
+    """A font size (a number, one per point, or Plotly's base64 array) times `factor`."""
+    if isinstance(size, bool):
+        return size
+    if isinstance(size, (int, float, np.number)):
+        return round(float(size) * factor, 2)
+    if isinstance(size, np.ndarray):
+        return np.round(size.astype(float) * factor, 2)
+    if isinstance(size, (list, tuple)):
+        return [_times(s, factor) for s in size]
+    if isinstance(size, dict) and "bdata" in size:     # how to_dict() writes a NumPy array
+        values = np.frombuffer(base64.b64decode(size["bdata"]), dtype=size["dtype"])
+        return _times(values, factor).reshape(size.get("shape", -1)).tolist()
+    return size
+
+
+def _scale_sizes(node, factor: float) -> None:
+    """Every `size` of every font (font, tickfont, textfont, ...) under `node`, in place.
+    Lists are walked only when they hold dicts (traces, annotations, frames, buttons):
+    a trace's thousands of x, y or z values are never visited."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict):
+                if "size" in value:
+                    value["size"] = _times(value["size"], factor)
+                _scale_sizes(value, factor)
+            elif isinstance(value, (dict, list, tuple)):
+                _scale_sizes(value, factor)
+    elif isinstance(node, (list, tuple)) and node and isinstance(node[0], (dict, list, tuple)):
+        for item in node:
+            _scale_sizes(item, factor)
+
+
+def scale_fonts(spec: dict, factor: float) -> dict:
+    """Every font size of a figure's plain dict (`fig.to_dict()`) times `factor`, in place:
+    the layout's, the title's, axis titles and ticks, legend, annotations (those of
+    animation frames too), text drawn by traces (heatmap cell numbers, bar labels, a text
+    trace's per-point sizes), slider and button labels, hover labels. Sizes the figure
+    leaves unset are written down first (UNSET_SIZES), so they grow too. Returns `spec`."""
+    layout = spec.setdefault("layout", {})
+    _fill_unset_sizes(layout)
+    _scale_sizes(spec, factor)
+    return spec
+
+
+class ScaledFonts(go.Figure):
+    """`source` with its fonts `factor` times larger, without copying or rebuilding it:
+    to_dict() (what st.plotly_chart and plotly.io.to_json serialise) returns the source's
+    dict, a fresh deep copy, scaled. Building a Figure again would cost more than the page
+    (a 6-frame broadcasting animation: ~400 ms, its frames are always validated); scaling
+    its dict costs a few ms. The source is never changed: it may be a cached figure shared
+    by every session. Draw it; do not edit it (its own data and layout are empty)."""
+
+    def __init__(self, source: go.Figure, factor: float):
+        super().__init__()
+        self._source, self._factor = source, factor
+
+    def to_dict(self) -> dict:
+        return scale_fonts(self._source.to_dict(), self._factor)
+
+
+def scaled_fonts(fig: go.Figure, factor: float) -> go.Figure:
+    """`fig` drawn with every font size times `factor` (ScaledFonts); `fig` itself if 1."""
+    return fig if factor == 1 else ScaledFonts(fig, factor)
 
 
 def play_args(frame_ms: int, redraw: bool = True) -> dict:

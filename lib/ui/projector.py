@@ -14,11 +14,16 @@ PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "
                     help="Larger text, code and numbers for a room; the sidebar folds away. "
                          "Kept in the link, so every page you open next is shown the same way.")
 
-# Body text 1.4x (Streamlit sizes text in rem), code and metric values larger still, less
-# empty space above the title, and the page as wide as the screen.
+# Text in projector mode, page and figures alike: 1.4x. The page's text grows with the root
+# font size (Streamlit sizes text in rem); the figures' with text_scale() (lib/ui/widgets.py
+# plotly() draws every figure with lib.figures.common.scaled_fonts).
+TEXT_SCALE = 1.4
+
+# Body text 1.4x, code and metric values larger still, less empty space above the title, and
+# the page as wide as the screen.
 STYLE = """
 <style>
-html { font-size: 140%; }
+html { font-size: $ROOT_PERCENT%; }
 header[data-testid="stHeader"] { height: 2.4rem !important; min-height: 0; background: transparent; }
 [data-testid="stMainBlockContainer"] { padding: 2.6rem 1.6rem 2rem 2.6rem; max-width: 100%; }
 [data-testid="stMain"] h1 { font-size: 2.1rem; padding-top: 0; padding-bottom: 0.25rem; }
@@ -28,7 +33,7 @@ header[data-testid="stHeader"] { height: 2.4rem !important; min-height: 0; backg
 [data-testid="stMetricValue"] { font-size: 2.4rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 </style>
-"""
+""".replace("$ROOT_PERCENT", f"{TEXT_SCALE * 100:g}")
 
 
 def requested() -> bool:
@@ -41,6 +46,11 @@ def requested() -> bool:
         return bool(PROJECTOR.from_url(st.query_params.get(PROJECTOR.key, "false")))
     except ValueError:
         return False
+
+
+def text_scale() -> float:
+    """How much larger the figures' text is drawn: TEXT_SCALE in projector mode, else 1."""
+    return TEXT_SCALE if requested() else 1.0
 
 
 def height(normal: int | None, projector: int) -> int | None:

@@ -7,6 +7,7 @@ import textwrap
 import streamlit as st
 from streamlit.errors import StreamlitAPIException, StreamlitDuplicateElementKey
 
+from lib.figures.common import scaled_fonts
 from lib.shapes import format_shape
 
 PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
@@ -92,8 +93,13 @@ def shape_badges(*badges: tuple) -> None:
 
 
 def plotly(fig, key: str, **kwargs) -> None:
-    """A Plotly figure with the house config and a fixed key (stable across reruns)."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    """A Plotly figure with the house config and a fixed key (stable across reruns). Every
+    page draws its figures here, so projector mode grows the text inside each of them (cell
+    numbers, annotations, legends, ticks) as much as the page's own, in this one place."""
+    from lib.ui.projector import text_scale
+
+    st.plotly_chart(scaled_fonts(fig, text_scale()), key=key, config=PLOTLY_CONFIG,
+                    width="stretch", **kwargs)
 
 
 def show_error(message: str) -> None:

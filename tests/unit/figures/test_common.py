@@ -5,7 +5,8 @@ import pytest
 
 from lib.figures import common
 from lib.figures.common import (BINARY, DIVERGING, as_ink, digit_heatmap, fast_figure,
-                                label_counts_bar, upscale, values_grid)
+                                frame_slider, label_counts_bar, play_args, player_buttons,
+                                scaled_fonts, upscale, values_grid)
 
 
 def test_plotly_still_takes_the_private_flag_fast_figure_relies_on():
@@ -61,3 +62,123 @@ def test_label_counts_bar_counts_each_digit():
     labels = np.array([0, 1, 1, 9, 9, 9])
     fig = label_counts_bar(labels)
     assert list(fig.data[0].y) == [1, 2, 0, 0, 0, 0, 0, 0, 0, 3]
+
+
+# ------------------------------------------------------------------ projector mode: scaled_fonts
+
+def font_sizes(node, path="") -> dict:
+    """{where: size} for every font size in a figure's plain dict."""
+    found = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                found[here] = value["size"]
+            found.update(font_sizes(value, here))
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            found.update(font_sizes(item, f"{path}[{i}]"))
+    return found
+
+
+def as_list(size):
+    return np.asarray(size, dtype=float).ravel().tolist()
+
+
+def animated_figure() -> go.Figure:
+    """A figure with every kind of text: title, axis titles and ticks, a legend, layout and
+    frame annotations, heatmap cell numbers, a bar's labels, a text trace with one size per
+    point (given as a NumPy array), slider and button labels, hover labels."""
+    heat = go.Heatmap(z=[[1, 2], [3, 4]], text=[["1", "2"], ["3", "4"]], texttemplate="%{text}",
+                      textfont=dict(size=16))
+    words = go.Scatter(x=[0, 1], y=[0, 1], mode="text", text=["a", "b"],
+                       textfont=dict(size=np.array([10.0, 20.0])))
+    bars = go.Bar(x=[0, 1], y=[3, 4], text=[3, 4], textfont=dict(size=13),
+                  hoverlabel=dict(font=dict(size=11)))
+    fig = go.Figure([heat, words, bars], frames=[
+        go.Frame(name="1", data=[heat, words.update(textfont=dict(size=[11, 21]))],
+                 layout=dict(annotations=[dict(text="frame note", x=0, y=0,
+                                               font=dict(size=15))]))])
+    fig.update_layout(title=dict(text="A title", font=dict(size=18)), font=dict(size=14),
+                      legend=dict(font=dict(size=12)), xaxis=dict(title="x", tickfont=dict(size=9)),
+                      yaxis=dict(title=dict(text="y", font=dict(size=13))),
+                      annotations=[dict(text="a note", x=0, y=0, font=dict(size=17)),
+                                   dict(text="inherits", x=1, y=1)],
+                      sliders=[frame_slider(["1"], redraw=True, labels=["one"], prefix="Step: ")],
+                      updatemenus=[player_buttons(play_args(500))])
+    return fig
+
+
+def test_scaled_fonts_grows_every_font_in_the_figure_and_its_frames():
+    fig = animated_figure()
+    before = font_sizes(fig.to_dict())
+    after = font_sizes(scaled_fonts(fig, 1.4).to_dict())
+    for where in ("layout.font", "layout.title.font", "layout.legend.font",
+                  "layout.xaxis.tickfont", "layout.yaxis.title.font",
+                  "layout.annotations[0].font", "layout.sliders[0].currentvalue.font",
+                  "data[0].textfont", "data[1].textfont", "data[2].textfont",
+                  "data[2].hoverlabel.font", "frames[0].data[0].textfont",
+                  "frames[0].data[1].textfont", "frames[0].layout.annotations[0].font"):
+        assert where in before, where
+    assert set(before) <= set(after)
+    for where, size in before.items():
+        assert as_list(after[where]) == pytest.approx([1.4 * s for s in as_list(size)]), where
+    # an annotation without a size of its own inherits layout.font, which grew
+    assert "layout.annotations[1].font" not in after
+
+
+def test_scaled_fonts_gives_explicit_sizes_to_a_figure_that_sets_none():
+    """Sizes left to the theme (Streamlit's, at a 16 px root) are written down, times 1.4:
+    annotations, bar labels and text traces inherit layout.font, so they grow with it."""
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], mode="lines+text", text=["a", "b"]))
+    fig.update_layout(title="A title", xaxis_title="x", yaxis_title="y",
+                      annotations=[dict(text="note", x=0, y=0)])
+    assert not font_sizes(fig.to_dict())
+    after = font_sizes(scaled_fonts(fig, 1.4).to_dict())
+    expected = {"layout.font": 12, "layout.title.font": 16, "layout.legend.font": 12,
+                "layout.hoverlabel.font": 12, "layout.xaxis.tickfont": 12,
+                "layout.yaxis.tickfont": 12, "layout.xaxis.title.font": 14,
+                "layout.yaxis.title.font": 14}
+    assert after == pytest.approx({k: 1.4 * v for k, v in expected.items()})
+
+
+def test_scaled_fonts_never_changes_the_figure_it_is_given():
+    """The figure may be cached and drawn by every session (lru_cache, per-epoch memo)."""
+    fig = animated_figure()
+    before = fig.to_dict()
+    scaled = scaled_fonts(fig, 1.4)
+    scaled.to_dict(), scaled.to_dict()                     # each call scales a fresh copy
+    assert font_sizes(fig.to_dict()) == font_sizes(before)
+    assert fig.to_dict()["layout"] == before["layout"]
+    assert font_sizes(scaled.to_dict()) == font_sizes(scaled.to_dict())    # never compounds
+
+
+def test_scaled_fonts_at_one_is_the_figure_itself():
+    fig = animated_figure()
+    assert scaled_fonts(fig, 1) is fig
+
+
+def test_scaled_fonts_is_what_plotly_serialises_and_it_validates():
+    """st.plotly_chart and plotly.io.to_json both serialise fig.to_dict(): the scaled dict
+    is what reaches the browser, and it is a valid figure."""
+    import json
+
+    import plotly.io as pio
+
+    scaled = scaled_fonts(animated_figure(), 1.4)
+    sent = json.loads(pio.to_json(scaled, validate=False))
+    assert sent["layout"]["font"]["size"] == pytest.approx(19.6)
+    assert sent["frames"][0]["layout"]["annotations"][0]["font"]["size"] == pytest.approx(21)
+    go.Figure(scaled.to_dict())                                           # validates
+
+
+@pytest.mark.parametrize("build", [
+    lambda: digit_heatmap(np.arange(784).reshape(28, 28) % 256),
+    lambda: values_grid(np.arange(6).reshape(2, 3), title="t"),
+    lambda: label_counts_bar(np.array([0, 1, 1]), test_labels=np.array([2])),
+])
+def test_scaled_fonts_on_the_shared_builders(build):
+    before, after = font_sizes(build().to_dict()), font_sizes(scaled_fonts(build(), 1.4).to_dict())
+    assert after["layout.font"] == pytest.approx(1.4 * before["layout.font"])
+    for where, size in before.items():
+        assert as_list(after[where]) == pytest.approx([1.4 * s for s in as_list(size)]), where
