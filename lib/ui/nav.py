@@ -192,25 +192,32 @@ def get_dataset() -> Dataset:
 
 
 def data_notice(data: Dataset) -> None:
-    """Show why we fell back to the sample, once per browser session."""
-    if data.note and not st.session_state.get("_data_notice_shown"):
-        from lib.ui.projector import requested
+    """Why the page shows the offline sample, said once per browser session where it covers
+    nothing: above the page, in the flow of the page. In projector mode it is not said on the
+    page at all (a toast there covered the page's key figure at 1280x720, e.g. the slicing
+    page's selection.shape): the sidebar (dataset_sidebar) says it, for a teacher who opens
+    it. A server told to use the sample has no note: nothing was tried, nothing failed."""
+    from lib.ui.projector import requested
 
+    if data.note and not requested() and not st.session_state.get("_data_notice_shown"):
         st.session_state["_data_notice_shown"] = True
-        if requested():              # on a projector the page's title stays at the top
-            st.toast(data.note, icon="📦")
-        else:
-            st.warning(data.note, icon="📦")
+        st.warning(data.note, icon="📦")
 
 
 def dataset_sidebar(data: Dataset) -> None:
-    """Which dataset is loaded, and how to get the full one."""
+    """Which dataset is loaded, why, and how to get the full one."""
     with st.sidebar:
         if data.is_full:
             st.success(f"**Full MNIST** loaded  \n{len(data.train_images):,} train · "
                        f"{len(data.test_images):,} test", icon="✅")
-        else:
-            st.info(f"**Offline MNIST sample**  \n{len(data.train_images):,} train · "
-                    f"{len(data.test_images):,} test real digits", icon="📦")
-            st.caption("For all 70,000 digits, run once with internet: "
-                       "`python -c \"import keras; keras.datasets.mnist.load_data()\"`")
+            return
+        st.info(f"**Offline MNIST sample**  \n{len(data.train_images):,} train · "
+                f"{len(data.test_images):,} test real digits", icon="📦")
+        if not data.note:            # MNIST_SOURCE=sample: no download was tried
+            st.caption("This server was started with the sample (`MNIST_SOURCE=sample`); no "
+                       "download was tried. For all 70,000 digits, start it without that "
+                       "setting, once with internet.")
+            return
+        st.caption(data.note)
+        st.caption("For all 70,000 digits, run once with internet: "
+                   "`python -c \"import keras; keras.datasets.mnist.load_data()\"`")
