@@ -43,11 +43,12 @@ def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
     Keras's session before Keras is imported: lib/ui/internals.py), then the TensorFlow
     warm-up in the background (returned: its thread), then the janitor, which skips its
     turn while any run trains. Pages that do not train never wait for any of it."""
+    from lib.train import warm
     from lib.train.live import SHARED
     from lib.train.tf import start_warm_up
 
     keep_keras_state()
-    thread = start_warm_up()
+    thread = start_warm_up(warm.training_stack)
     JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
     JANITOR.start()
     return thread

@@ -7,11 +7,13 @@ attribute ..." in the other, every time. A server imports TensorFlow in the back
 students already click (the warm-up below), so every use of TensorFlow or Keras goes through
 this module, and tests/unit/test_layout.py fails on any other module that imports them.
 
-- `start_warm_up()`, once per server process (lib/server.py `start_housekeeping`, called by
-  the router after the first page is drawn): a background thread imports TensorFlow then Keras,
-  runs one tiny step of each engine kind (which imports what TensorFlow and Keras load
-  lazily on first use, while no student's run is using them), collects and calls
-  `gc.freeze()` (why: lib/server.py). The exit waits for it (see `WarmUp.start`).
+- `start_warm_up(steps)`, once per server process (lib/server.py `start_housekeeping`,
+  called by the router after the first page is drawn): a background thread imports
+  TensorFlow then Keras, runs the steps it is given (the server's, lib/train/warm.py: one
+  tiny step of each engine kind, which imports what TensorFlow and Keras load lazily on
+  first use while no student's run is using them), collects and calls `gc.freeze()` (why:
+  lib/server.py). The exit waits for it (see `WarmUp.start`). The steps are passed in, not
+  imported here: this module imports nothing of the app, so nothing imports back into it.
 - `tensorflow()` and `keras()` hand the modules out only once that warm-up is over: they
   block (up to `timeout` seconds) while it runs, and raise `TensorFlowUnavailable`, with the
   cause, when TensorFlow could not be imported or the warm-up did not end in time. The
@@ -58,31 +60,12 @@ def import_tensorflow_and_keras() -> tuple[types.ModuleType, types.ModuleType]:
     return tensorflow, keras
 
 
-def warm_training_stack() -> None:
-    """Import the app's training modules and run one tiny step of each engine kind: tracing
-    the compiled step and Keras's train function imports what they load on first use."""
-    import numpy as np
-
-    from lib.train import config, engines, naive, numpy_engine, quickstart, trainer  # noqa: F401
-
-    images = np.zeros((2, 28 * 28), np.float32)                       # (2, 784)
-    labels = np.zeros((2,), np.int32)                                  # (2,)
-    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(0))
-    engine.train_step(images, labels)                                  # traces tf.function once
-    engine.predict(images)
-    model = quickstart.build_model(0)
-    model.train_on_batch(images, labels)                               # Keras's train function
-    quickstart.predict_probs(model, images)
-
-
 class WarmUp:
     """The state behind the module's functions: one per process (`OWNER`); tests make their
-    own with stand-ins for the import and the warm-up steps."""
+    own with a stand-in for the import."""
 
-    def __init__(self, import_modules: Callable[[], tuple] = import_tensorflow_and_keras,
-                 warm: Callable[[], None] = warm_training_stack):
+    def __init__(self, import_modules: Callable[[], tuple] = import_tensorflow_and_keras):
         self._import_modules = import_modules
-        self._warm = warm
         self._lock = threading.Lock()          # the import, and starting the thread
         self._modules: tuple | None = None     # (tensorflow, keras) once imported
         self._import_error: BaseException | None = None
@@ -90,8 +73,10 @@ class WarmUp:
         self._done = threading.Event()
         self.report: WarmupReport | None = None
 
-    def start(self, freeze: bool = True) -> threading.Thread:
-        """Start the warm-up thread, once: later calls return the same thread."""
+    def start(self, steps: Callable[[], None] = lambda: None,
+              freeze: bool = True) -> threading.Thread:
+        """Start the warm-up thread, once (later calls return the same thread): the import,
+        then `steps()`, then a collection and (with `freeze`) `gc.freeze()`."""
         with self._lock:
             if self._thread is None:
                 # Not a daemon: the interpreter's exit waits for it (a Ctrl-C in the first
@@ -100,7 +85,7 @@ class WarmUp:
                 # runs of one AppTest file); joining it from an atexit handler was not enough:
                 # a fresh process exiting during the import crashed after the join (exit 139,
                 # every run here), as TensorFlow finished importing after threading's shutdown.
-                self._thread = threading.Thread(target=self._run, args=(freeze,),
+                self._thread = threading.Thread(target=self._run, args=(steps, freeze),
                                                 name=THREAD_NAME, daemon=False)
                 self._thread.start()
             return self._thread
@@ -135,11 +120,11 @@ class WarmUp:
         """True when `modules()` would return at once (imported, no warm-up still running)."""
         return self._modules is not None and (self._thread is None or self._done.is_set())
 
-    def _run(self, freeze: bool) -> None:
+    def _run(self, steps: Callable[[], None], freeze: bool) -> None:
         start, error = time.perf_counter(), ""
         try:
             self.modules()                     # TensorFlow, then Keras
-            self._warm()                       # one tiny step of each engine kind
+            steps()                            # e.g. one tiny step of each engine kind
         except Exception as exc:               # the pages that train say so themselves
             error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -157,8 +142,11 @@ class WarmUp:
 OWNER = WarmUp()
 
 
-def start_warm_up(freeze: bool = True) -> threading.Thread:
-    """Once per server process: the warm-up in a background thread (later calls return it).
+def start_warm_up(steps: Callable[[], None] = lambda: None,
+                  freeze: bool = True) -> threading.Thread:
+    """Once per server process: the warm-up in a background thread (later calls return it):
+    TensorFlow and Keras imported, then `steps()` (the server's: lib/train/warm.py), then
+    a collection and `gc.freeze()`.
 
     Plotly looks pandas and PIL up in sys.modules without waiting for an import in flight,
     so a module half-imported by the warm-up thread could break a figure on another page:
@@ -166,7 +154,7 @@ def start_warm_up(freeze: bool = True) -> threading.Thread:
     import pandas  # noqa: F401
     import PIL.Image  # noqa: F401
 
-    return OWNER.start(freeze)
+    return OWNER.start(steps, freeze)
 
 
 def tensorflow(timeout: float = WAIT_S) -> types.ModuleType:

@@ -22,7 +22,7 @@ from tests.browser.conftest import streamlit_server
 from tests.browser.helpers import expect_no_exception, open_app_page, screenshot
 
 WARM_UP_OVER = "Tensor Lab: the TensorFlow warm-up"       # its last line in the server's log
-A_BATCH = re.compile(r"Epoch 1/\d+\s+\d+/\d+ [━─]+ .*loss: \d+\.\d+")   # "  3/32 ━━─ ... loss: 2.1"
+A_BATCH = re.compile(r"Epoch 1/\d+\s+\d+/\d+ [━─]+ .*loss: \d+\.\d+")  # 3/32 ━─ … loss: 2.1
 
 
 def test_start_in_a_fresh_servers_first_seconds_trains_a_batch(browser, tmp_path):

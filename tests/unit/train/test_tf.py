@@ -50,8 +50,11 @@ class Steps:
         self.log.append("warm: end")
 
     def make(self) -> WarmUp:
-        self.owner = WarmUp(self.import_modules, self.warm)
+        self.owner = WarmUp(self.import_modules)
         return self.owner
+
+    def start(self) -> threading.Thread:
+        return self.owner.start(self.warm, freeze=False)
 
 
 def in_thread(fn):
@@ -73,7 +76,7 @@ def test_keras_waits_until_the_warm_up_is_over():
     steps = Steps()
     steps.hold.clear()                         # the warm-up step runs until we say
     owner = steps.make()
-    warm_up = owner.start(freeze=False)
+    warm_up = steps.start()
     asker, out = in_thread(lambda: (owner.modules(timeout=LONG)[1], steps.log.append("handed out")))
     asker.join(0.5)
     assert asker.is_alive() and "value" not in out      # still waiting: the warm-up is not over
@@ -89,13 +92,13 @@ def test_keras_waits_until_the_warm_up_is_over():
 def test_the_warm_up_runs_once_however_many_start_it():
     steps = Steps()
     owner = steps.make()
-    threads = [in_thread(lambda: owner.start(freeze=False))[::-1] for _ in range(8)]
+    threads = [in_thread(steps.start)[::-1] for _ in range(8)]
     started = set()
     for out, thread in threads:
         thread.join(LONG)
         started.add(out["value"])
     assert len(started) == 1 and next(iter(started)).name == THREAD_NAME
-    assert owner.start(freeze=False) in started
+    assert steps.start() in started
     owner.modules(timeout=LONG)
     assert steps.log == ["import", "warm: start", "warm: end"]
 
@@ -103,7 +106,7 @@ def test_the_warm_up_runs_once_however_many_start_it():
 def test_a_failed_import_is_reported_with_its_cause_not_a_hang():
     steps = Steps(fail_import=ImportError("No module named 'tensorflow'"))
     owner = steps.make()
-    owner.start(freeze=False)
+    steps.start()
     asker, out = in_thread(lambda: owner.modules(timeout=LONG))
     asker.join(LONG)
     assert not asker.is_alive()
@@ -121,7 +124,7 @@ def test_a_failed_import_is_reported_with_its_cause_not_a_hang():
 def test_a_failed_warm_up_step_is_reported_and_the_modules_still_come():
     steps = Steps(fail_warm=RuntimeError("the compiled step broke"))
     owner = steps.make()
-    owner.start(freeze=False).join(LONG)
+    steps.start().join(LONG)
     assert owner.report.error == "RuntimeError: the compiled step broke"
     assert owner.modules(timeout=LONG) == (FAKE_TF, FAKE_KERAS)
 
@@ -130,7 +133,7 @@ def test_a_warm_up_that_does_not_end_in_time_is_an_error_not_a_hang():
     steps = Steps()
     steps.hold.clear()
     owner = steps.make()
-    owner.start(freeze=False)
+    steps.start()
     try:
         with pytest.raises(TensorFlowUnavailable, match="still running"):
             owner.modules(timeout=0.2)
@@ -152,8 +155,8 @@ REAL_WARM_UP = textwrap.dedent("""
     import gc, json, sys
     sys.path.insert(0, ".")
     import numpy as np
-    from lib.train import tf as owner
-    owner.start_warm_up().join()
+    from lib.train import tf as owner, warm
+    owner.start_warm_up(warm.training_stack).join()
     report = owner.report()
     from lib.train import config, engines
     before = len(gc.get_objects())
@@ -181,8 +184,8 @@ QUICK_START_AT_ONCE = textwrap.dedent("""
     import json, math, sys
     sys.path.insert(0, ".")
     import numpy as np
-    from lib.train import quickstart, tf as owner
-    owner.start_warm_up()          # the router's warm-up: TensorFlow's import starts now...
+    from lib.train import quickstart, tf as owner, warm
+    owner.start_warm_up(warm.training_stack)   # the router's warm-up: TensorFlow's import...
     model = quickstart.build_model(0)          # ...and a student presses Start at once
     out = model.train_on_batch(np.zeros((2, 784), np.float32), np.zeros(2, np.int32),
                                return_dict=True)

@@ -1,0 +1,22 @@
+"""What the server's TensorFlow warm-up runs once TensorFlow and Keras are imported
+(lib/train/tf.py runs it in its thread, lib/server.py hands it over): the app's training
+modules imported and one tiny step of each engine kind. Tracing the compiled step and
+Keras's train function imports what TensorFlow and Keras load on first use, so that happens
+in the warm-up's thread, before `gc.freeze()`, and not in a student's first run. The imports
+are inside the function: importing this module costs nothing (the router does it)."""
+from __future__ import annotations
+
+
+def training_stack() -> None:
+    import numpy as np
+
+    from lib.train import config, engines, naive, numpy_engine, quickstart, trainer  # noqa: F401
+
+    images = np.zeros((2, 28 * 28), np.float32)                       # (2, 784)
+    labels = np.zeros((2,), np.int32)                                  # (2,)
+    engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(0))
+    engine.train_step(images, labels)                                  # traces tf.function once
+    engine.predict(images)
+    model = quickstart.build_model(0)
+    model.train_on_batch(images, labels)                               # Keras's train function
+    quickstart.predict_probs(model, images)
