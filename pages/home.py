@@ -3,10 +3,12 @@ import numpy as np
 import streamlit as st
 
 from lib.chapter import HOME, PAGES
+from lib.figures.book_digit import book_digit_figure
 from lib.figures.common import as_ink, digit_heatmap, label_counts_bar, upscale
 from lib.tensors import label_counts_sentence, short_repr
-from lib.ui import (code_panel, enter_page, get_dataset, main_place, nav_link, page_intro, plotly,
-                    projector_height, setting_widget, shape_badge, top_slot)
+from lib.ui import (code_panel, enter_page, get_dataset, main_place, matplotlib_image, nav_link,
+                    page_intro, plotly, projector_height, projector_requested, setting_widget,
+                    shape_badge, top_slot)
 from lib.views import HOME as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
@@ -66,24 +68,33 @@ with right:
                   "training set)."))
 
 with main_place(first, "One digit, up close", small=True):
-    pick, picture = st.columns([1, 3])
+    book, grid = st.columns([6, 5] if projector_requested() else [4, 5])
+with book:
+    pick, drawn = st.columns([5, 6])
 with pick:
     index = setting_widget(SETTINGS["digit"], options=(0, len(train_images) - 1))
     show_values = setting_widget(SETTINGS["values"])
     digit = train_images[index]                      # (28, 28)
     shape_badge(f"train_images[{index}].shape", digit.shape)
     st.metric("label", int(train_labels[index]))
+with drawn:
+    matplotlib_image(book_digit_figure, digit, key="home_book_digit")
     st.markdown(f"Ink covers **{np.count_nonzero(digit)}** of 784 pixels; "
                 f"the darkest is **{digit.max()}**.")
+with book:
     code_panel(f"""
         digit = train_images[{index}]
         import matplotlib.pyplot as plt
         plt.imshow(digit, cmap=plt.cm.binary)
         train_labels[{index}]   # {train_labels[index]}
-    """)
-with picture:
-    plotly(digit_heatmap(digit, show_values=show_values, height=projector_height(620, 560),
+    """, caption="The book's code, and the picture above it is what it draws: the app makes "
+                 "the same `imshow` call on a matplotlib `Figure` of its own (pyplot would keep "
+                 "every student's figure alive on a shared server).")
+with grid:
+    plotly(digit_heatmap(digit, show_values=show_values, height=projector_height(520, 560),
                          title=f"train_images[{index}]: a 28x28 matrix of bytes"), key="home_digit_fig")
+    st.caption("The same `digit` as an interactive Plotly heatmap: hover a cell for its row, "
+               "column and value; the toggle writes every value in its cell.")
 
 st.subheader("Where to next")
 st.markdown("Each page takes one idea of the chapter, draws it, shows its code, and lets you change it.")
@@ -91,4 +102,5 @@ others = [p for p in PAGES if p is not HOME]
 cols = st.columns(3)
 for i, page in enumerate(others):
     with cols[i % 3]:
-        nav_link(page.path, f"{page.title}: {page.blurb}", page.icon)
+        nav_link(page.path, page.title, page.icon)   # a link's label stays on one line:
+        st.caption(page.blurb)                      # the blurb wraps under it

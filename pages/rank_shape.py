@@ -8,7 +8,8 @@ from lib.shapes import format_shape
 from lib.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
 from lib.units import format_bytes
 from lib.ui import (code_panel, enter_page, get_dataset, main_place, page_intro, plotly,
-                    projector_height, setting_widget, shape_badge, show_error, top_slot)
+                    projector_height, projector_requested, setting_widget, shape_badge,
+                    show_error, top_slot)
 from lib.views import RANK_SHAPE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
@@ -20,15 +21,17 @@ page_intro("🧊 Rank & shape",
 first = top_slot()          # projector mode: the builder and its cube, right under the title
 
 
-def draw(x: np.ndarray, key: str, height: int = 520) -> None:
-    """Rank 0 as a number, 1-2 as coloured cells, 3-5 as cubes of cells (at most `height`)."""
+def draw(x: np.ndarray, key: str, height: int = 520, projector: bool = False) -> None:
+    """Rank 0 as a number, 1-2 as coloured cells, 3-5 as cubes of cells (at most `height`;
+    on a projector the column is wide and the figure's text 1.4x)."""
     if x.ndim == 0:
         st.markdown(f"<div style='font-size:4rem;font-weight:700;text-align:center'>{x.item():g}</div>",
                     unsafe_allow_html=True)
     elif x.ndim <= 2:
         plotly(values_grid(x, max_height=height), key=key)
     else:
-        plotly(tensor_cubes(x, height=height), key=key)
+        plotly(tensor_cubes(x, height=height, aspect=1.3 if projector else 1.0,
+                            text_scale=1.4 if projector else 1.0), key=key)
 
 
 def attributes(x: np.ndarray) -> None:
@@ -50,7 +53,7 @@ for rank, (tab, ex) in enumerate(zip(tabs, examples())):
                         "tensor in one more pair of brackets." if rank else
                         f"**Picture:** {ex.picture}. A scalar has rank 0 and shape `()`.")
         with right:
-            draw(ex.array, key=f"rank_example_{rank}")
+            draw(ex.array, key=f"rank_example_{rank}", projector=projector_requested())
 
 with main_place(first, "Build a tensor", "Pick a rank and the size of each axis. The picture, "
                 "the code and the attributes follow."):
@@ -76,7 +79,8 @@ else:
                    f"= {format_bytes(x.nbytes)}")
     with picture:
         shape_badge("Resulting shape", x.shape)
-        draw(x, key="builder_picture", height=projector_height(520, 420))
+        draw(x, key="builder_picture", height=projector_height(520, 420),
+             projector=projector_requested())
         if x.ndim >= 3:
             st.caption("Drag to turn the cube. The last axis runs across, the one before it down, "
                        "the one before that into the page; a 4th axis sets cubes side by side, a 5th "

@@ -20,12 +20,12 @@ from lib.ui.projector import height as projector_height
 from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.projector import requested as projector_requested
 from lib.ui.race import race_button, race_scoreboard
-from lib.ui.widgets import (lazy_expander, open_tabs, PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
+from lib.ui.widgets import (lazy_expander, matplotlib_image, open_tabs, PLOTLY_CONFIG, broadcast_step_list, code_panel, example_buttons,
                             page_intro, plotly, setting_value, setting_widget, settings_expander,
                             settings_row, shape_badge, shape_badges, shape_pair_inputs, show_error)
 
 __all__ = [
-    "lazy_expander", "open_tabs",
+    "lazy_expander", "matplotlib_image", "open_tabs",
     "live_view", "look_inside", "numpy_engine_panel", "predictions_panel",
     "NAIVE_RUN", "QUICKSTART_RUN", "RunState", "current_run", "live_panel", "training_metrics",
     "came_back", "data_notice", "dataset_sidebar", "enter_page", "follow_redirect", "full_url", "get_dataset",

@@ -350,3 +350,20 @@ def lazy_expander(label: str, key: str):
     """An expander whose content runs only while it is open: returns (container, is_open)."""
     box = st.expander(label, key=key, on_change="rerun")
     return box, bool(box.open)
+
+
+def matplotlib_image(build, data, key: str, caption: str | None = None,
+                     width: int | str = "stretch") -> None:
+    """A matplotlib figure of lib/figures, `build(data)`, shown as a PNG in a container keyed
+    `key`. Rendering one costs 60-250 ms, so the PNG is made once per builder and data
+    (st.cache_data; a digit hashes in microseconds) and a rerun only sends cached bytes."""
+    png = _figure_png(f"{build.__module__}.{build.__qualname__}", build, data)
+    st.container(key=key).image(png, caption=caption, width=width)
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def _figure_png(name: str, _build, data) -> bytes:
+    """The PNG of `_build(data)`; `name` stands for the builder in the cache key."""
+    from lib.figures.book_digit import png_bytes
+
+    return png_bytes(_build(data))

@@ -53,3 +53,33 @@ def test_choosing_a_digit_updates_the_picture():
 def test_sidebar_names_the_sample():
     at = home()
     assert any("Offline MNIST sample" in i.value for i in at.sidebar.info)
+
+
+def test_one_digit_up_close_draws_the_books_figure_with_the_code_beside_it():
+    """The code panel shows the matplotlib code; a matplotlib picture of that digit is drawn
+    next to it (an image, not the Plotly grid), and the grid's caption says what it is."""
+    at = home()
+    at.number_input[0].set_value(7).run()
+    assert not at.exception
+    images = at.get("image")
+    assert len(images) == 2                      # the first 24 digits, and the book's digit
+    assert len(images[1].proto.imgs) == 1
+    label = next(m.value for m in at.metric if m.label == "label")
+    code = next(c.value for c in at.code if "plt.imshow" in c.value)
+    assert code.splitlines() == ["digit = train_images[7]", "import matplotlib.pyplot as plt",
+                                 "plt.imshow(digit, cmap=plt.cm.binary)",
+                                 f"train_labels[7]   # {label}"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "interactive Plotly heatmap" in captions and "same `imshow` call" in captions
+
+
+def test_where_to_next_lists_every_page_with_its_blurb_apart():
+    """A link's label is cut to one line: the blurb is a caption under it, so it wraps."""
+    from lib.chapter import HOME, PAGES
+
+    at = home()
+    links = {link.proto.label for link in at.get("page_link")}
+    captions = {c.value for c in at.caption}
+    for page in PAGES:
+        if page is not HOME:
+            assert page.title in links and page.blurb in captions

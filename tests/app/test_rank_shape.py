@@ -48,3 +48,20 @@ def test_float_dtype_changes_the_code():
     at.selectbox(key="builder_dtype").set_value("float32").run()
     assert any('astype("float32")' in c.value for c in at.code)
     assert "float32" in metric(at, "x.dtype")
+
+
+def test_the_cube_names_each_axis_inside_its_scene():
+    """The builder's 3-D drawing names every axis as a scene annotation (drawn whole by
+    the browser, not WebGL text cut at the figure's edge), anchored inside the scene."""
+    from tests.app.helpers import plotly_specs
+
+    at = rank_page()
+    cubes = [s for s in plotly_specs(at) if s["layout"].get("scene", {}).get("annotations")]
+    cube = cubes[-1]                           # the rank-3 example's, then the builder's
+    scene = cube["layout"]["scene"]
+    texts = [a["text"].replace("<b>", "").replace("</b>", "") for a in scene["annotations"]]
+    assert texts == ["axis 0: 2 depth", "axis 1: 3 rows", "axis 2: 4 columns"]
+    for a in scene["annotations"]:
+        for axis in "xyz":
+            low, high = scene[f"{axis}axis"]["range"]
+            assert low <= a[axis] <= high, (a["text"], axis)
