@@ -211,6 +211,7 @@ class LiveRun:
         self.clock = clock
         self.shared = shared
         self.turns = turns
+        self.waiting = False         # True while a pull waits for its turn (see Turns)
         self.waiting_ahead = 0       # while waiting for a turn: how many runs are before it
         self._lock = threading.Lock()
         self.reset()
@@ -281,20 +282,22 @@ class LiveRun:
         try:
             if ticket is not None:
                 waited_from = self.clock()
-                while not self.turns.wait(ticket, checkpoint_s):
-                    self.waiting_ahead = self.turns.ahead(ticket)
+                timeout = 0.0        # a first look without waiting: a run that must wait says so
+                while not self.turns.wait(ticket, timeout):     # at once, not a checkpoint later
+                    timeout = checkpoint_s
+                    self.waiting, self.waiting_ahead = True, self.turns.ahead(ticket)
                     if self.shared is not None:
                         self.shared.touch(self)
                     if checkpoint is not None:
                         checkpoint()     # the page says "waiting"; a click stops waiting here
-                trained, self.waiting_ahead = True, 0
+                trained, self.waiting, self.waiting_ahead = True, False, 0
                 self.gap_s += self.clock() - waited_from      # waiting counts like drawing
             events = self._advance(budget_s=budget_s, until_batch=False, checkpoint=checkpoint,
                                    checkpoint_s=checkpoint_s)
         finally:
             if ticket is not None:
                 self.turns.leave(ticket, trained)
-            self.waiting_ahead = 0
+            self.waiting, self.waiting_ahead = False, 0
             end = self.clock()
             self._last_pull_end = end if self.status == RUNNING else None
             self._marks.append((end, self.samples))

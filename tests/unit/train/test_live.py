@@ -335,3 +335,33 @@ def test_a_replicas_share_of_the_cores_is_read_whole_and_bounded(value, cores):
     from lib.train.live import cores_for_this_process
     environ = {} if value is None else {"TENSORLAB_CORES": value}
     assert cores_for_this_process(environ, machine=8) == cores
+
+
+def test_a_run_that_must_wait_for_a_turn_says_so_before_waiting_at_all():
+    """The page draws what the first checkpoint says: 'waiting for a turn' must come at once,
+    not after a first wait of `checkpoint_s` (an hour here: only the fix gets there in time)."""
+    import threading
+
+    from lib.train.live import Turns
+    turns = Turns(1)
+    busy = turns.join()
+    assert turns.wait(busy, 0)                         # someone else trains
+    run = LiveRun(fake_events(), total_steps=6, shared=None, turns=turns)
+    run.start()
+    seen, told = [], threading.Event()
+
+    def checkpoint():
+        if not told.is_set():
+            seen.append((run.waiting, run.waiting_ahead, run.steps_done))
+            told.set()
+
+    puller = threading.Thread(target=run.pull, kwargs=dict(budget_s=0, checkpoint=checkpoint,
+                                                           checkpoint_s=3600))
+    puller.start()
+    try:
+        assert told.wait(60), "the waiting run said nothing before its first wait ended"
+        assert seen == [(True, 0, 0)]
+    finally:
+        turns.leave(busy, trained=True)                # its turn now: it trains and returns
+        puller.join(60)
+    assert not puller.is_alive() and run.steps_done >= 1 and not run.waiting
