@@ -7,8 +7,8 @@ from lib import ui
 from lib.figures.training import (accuracy_figure, forward_shapes_figure, run_loss_figure,
                                   naive_code_tabs, prediction_bars, prediction_grid,
                                   prediction_vector_code)
-from lib.train.config import (INIT_LABELS, PRESETS, TRAIN_SETTINGS, config_from, initial_weights,
-                              train_size_options)
+from lib.train.config import (INIT_LABELS, LARGER_STEP, PRESETS, TRAIN_SETTINGS, config_from,
+                              initial_weights, larger_step_offer, train_size_options)
 from lib.train.engines import ENGINES
 from lib.train.trainer import (diagnosis, evaluation_printout, fit_printout, make_run,
                                prepare_data)
@@ -44,6 +44,13 @@ state = ui.current_run(ui.NAIVE_RUN, config_from(values, n_train), lambda c: mak
 trainer = state.owner
 
 
+def load_larger_step() -> None:
+    """The settings become the preset's (written through the declaration, like the Preset
+    box); the finished run is cleared, so the next Start trains with them."""
+    ss.update(TRAIN_SETTINGS.state_for({"preset": LARGER_STEP, **PRESETS[LARGER_STEP]}))
+    state.run.reset()
+
+
 # ---------------------------------------------------------------- live training
 def draw(run) -> None:
     epochs, latest = list(run.epochs), run.latest_epoch
@@ -61,6 +68,14 @@ def draw(run) -> None:
         trainer.config.learning_rate))
     if note and run.status != "diverged":
         st.info(note, icon="🩺")
+    offer = run.status == "done" and larger_step_offer(
+        trainer.config, latest.test_acc if latest else None, run.steps_done,
+        trainer.config.train_size or n_train)
+    if offer:                                  # the book preset on the sample: ~24-35%
+        st.info(offer, icon="🐢")
+        st.button(f"🐇 Load the preset '{LARGER_STEP}'", key="naive_larger_step",
+                  on_click=load_larger_step,
+                  help="Sets the settings above to the preset's; press Start to train.")
     box, is_open = ui.lazy_expander(
         "📜 What the notebook's `fit` and evaluation cell print for this run", "naive_printout")
     if is_open:

@@ -93,6 +93,25 @@ def apply_preset(config: TrainConfig, name: str) -> TrainConfig:
     return replace(config, **PRESETS[name])
 
 
+LARGER_STEP = "faster: lr 0.1"   # the preset offered when a run with small steps ended learning little
+LEARNED_LITTLE = 0.5             # test accuracy under this at the end of a run: it learned little
+
+
+def larger_step_offer(config: TrainConfig, test_acc: float | None, steps: int,
+                      n_digits: int) -> str | None:
+    """One sentence for the end of a finished run that took small steps and learned little
+    (the book preset on the 4,000-digit sample ends at 24-35%), saying why; the page puts the
+    button that loads LARGER_STEP beside it. None when the step was not small or it learned."""
+    larger = PRESETS[LARGER_STEP]["learning_rate"]
+    if test_acc is None or test_acc >= LEARNED_LITTLE or config.learning_rate > larger / 10:
+        return None
+    return (f"This run ended at {test_acc:.0%} test accuracy, not because the network is "
+            f"broken, but because learning rate {config.learning_rate:g} moves each weight "
+            f"only a tiny step per batch, and {config.epochs} epochs over {n_digits:,} digits "
+            f"make just {steps:,} such steps; the preset '{LARGER_STEP}' takes steps "
+            f"{larger / config.learning_rate:,.0f} times larger.")
+
+
 def initial_weights(seed: int, init: str = "uniform") -> list[np.ndarray]:
     """[W1 (784, 512), b1 (512,), W2 (512, 10), b2 (10,)] as float32, from the seed alone.
 

@@ -87,11 +87,20 @@ def live_status_line(run, others: int = 0) -> str:
     """One sentence: where the run is (batch, epoch), how fast it goes, who shares the CPU."""
     last = run.batches[-1] if run.batches else None
     total = run.total_steps or 0
-    where = "not started"
+    waiting = None
+    if run.status == "running" and run.waiting:
+        waiting = (f"⏳ waiting for a turn ({run.waiting_ahead} ahead)" if run.waiting_ahead
+                   else "⏳ waiting for a turn (next in line)")
     if last is not None:
         epochs = max(1, total // max(last.batches_per_epoch, 1))
         where = (f"batch {last.step:,} of {total:,} · epoch {last.epoch} of {epochs} "
                  f"(batch {last.batch}/{last.batches_per_epoch})")
+    elif waiting:            # pressed Start while the server's training turns are all taken
+        where, waiting = f"{waiting}: other runs are training on this server", None
+    elif run.status == "running":           # the first burst: Start was pressed a moment ago
+        where = "starting: building the model, then its first batch"
+    else:
+        where = "not started"
     icon = {"idle": "⚪", "running": "🟢", "paused": "⏸️", "done": "✅", "stopped": "⏹️",
             "diverged": "💥"}[run.status]
     parts = [f"{icon} **{run.status}** · {where}"]
@@ -101,8 +110,8 @@ def live_status_line(run, others: int = 0) -> str:
         parts.append(f"{speed:,.0f} samples/s")
     if run.status == "running" and others > 0:
         parts.append(f"sharing this server with {others} other run{'s' if others > 1 else ''}")
-    if run.status == "running" and run.waiting_ahead:
-        parts.append(f"⏳ waiting for a turn ({run.waiting_ahead} ahead)")
+    if waiting:
+        parts.append(waiting)
     if run.status in ("running", "paused") and run.eta_s is not None:
         parts.append(f"ETA {_clock(run.eta_s)}")
     return " · ".join(parts)
@@ -120,6 +129,20 @@ def _start_or_resume(run) -> None:
     run.resume() if run.status == "paused" else run.start()
 
 
+def _control(column, label: str, key: str, disabled: bool, on_click, args=(),
+             primary: bool = False) -> None:
+    """One control button, drawn as a one-button form's submit button. Why: Streamlit's
+    browser code loads each kind of element's code on first use and shows a grey skeleton
+    until it has (the `stSkeleton` test id); `st.button`'s is one of those, and on a fresh tab
+    it stayed grey 0.1-15 s after the page's script was done, while the 4.7 MB Plotly bundle
+    was being evaluated (measured, issue 18 #7). A form's submit button is drawn by the main
+    bundle: it shows its label, enabled or disabled, from the first frame. The click acts in
+    `on_click` exactly as a button's does (a full rerun, nothing else in the form)."""
+    with column, st.form(f"{key}_form", border=False, enter_to_submit=False):
+        st.form_submit_button(label, key=key, type="primary" if primary else "secondary",
+                              width="stretch", disabled=disabled, on_click=on_click, args=args)
+
+
 def live_controls(run, key: str) -> None:
     """Start/Resume · Pause · Step one batch · Stop · Reset, always in the same places.
     Each acts in its callback, before the page reruns."""
@@ -127,16 +150,13 @@ def live_controls(run, key: str) -> None:
     cols = st.columns(5)
     first = "▶️ Resume" if status == "paused" else ("🔁 Start again" if status in
                                                     ("done", "stopped", "diverged") else "▶️ Start")
-    cols[0].button(first, key=f"{key}_start", type="primary", width="stretch",
-                   disabled=status == "running", on_click=_start_or_resume, args=(run,))
-    cols[1].button("⏸️ Pause", key=f"{key}_pause", width="stretch",
-                   disabled=status != "running", on_click=run.pause)
-    cols[2].button("⏭️ Step one batch", key=f"{key}_step", width="stretch",
-                   disabled=status in ("done", "stopped", "diverged"), on_click=run.step)
-    cols[3].button("⏹️ Stop", key=f"{key}_stop", width="stretch",
-                   disabled=status not in ("running", "paused"), on_click=run.stop)
-    cols[4].button("🔄 Reset", key=f"{key}_reset", width="stretch",
-                   disabled=status == "idle", on_click=run.reset)
+    _control(cols[0], first, f"{key}_start", status == "running", _start_or_resume, (run,),
+             primary=True)
+    _control(cols[1], "⏸️ Pause", f"{key}_pause", status != "running", run.pause)
+    _control(cols[2], "⏭️ Step one batch", f"{key}_step", status in ("done", "stopped", "diverged"),
+             run.step)
+    _control(cols[3], "⏹️ Stop", f"{key}_stop", status not in ("running", "paused"), run.stop)
+    _control(cols[4], "🔄 Reset", f"{key}_reset", status == "idle", run.reset)
 
 
 def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
@@ -145,26 +165,28 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
     on every tick while the run is running."""
     live_controls(run, key)
     interval = every if run.status == "running" else None
+    drawn_as = run.status
 
     @st.fragment(run_every=interval)
     def _panel() -> None:
+        if run.status != drawn_as:   # a click inside the panel changed the run (the training
+            st.rerun(scope="app")    # page's preset offer resets it): redraw the whole page
         line, mark = st.empty(), st.empty()
+        others = SHARED.busy_runs(besides=run)
+
+        def show() -> None:     # the status line; mid-burst it is where a click stops the burst
+            line.progress(run.progress, text=live_status_line(run, others))
+            run_marker(run, mark)
+
+        show()       # before any training: the run after a click on Start says "starting" (or
+        #              "waiting for a turn") at once, not the old status until a batch is done
         if run.status == "running":
-            others = SHARED.busy_runs(besides=run)
-
-            def checkpoint() -> None:         # progress mid-burst; a click stops the burst here
-                line.progress(run.progress, text=live_status_line(run, others))
-                run_marker(run, mark)
-
-            if run.steps_done == 0:
-                with st.spinner("Building the model (the first batch also traces the graph)…"):
-                    run.pull(budget_s, checkpoint)
-            else:
-                run.pull(burst_seconds(budget_s, min(others + 1, TURNS.slots)), checkpoint)
+            run.pull(budget_s if run.steps_done == 0 else
+                     burst_seconds(budget_s, min(others + 1, TURNS.slots)), show)
             if run.status != "running":
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
-        line.progress(run.progress, text=live_status_line(run, SHARED.busy_runs(besides=run)))
-        run_marker(run, mark)
+            others = SHARED.busy_runs(besides=run)
+            show()
         if run.status == "diverged":
             st.error(run.message, icon="💥")
         draw(run)

@@ -32,3 +32,34 @@ def test_the_url_marks_a_run_in_progress():
     assert at.query_params.get(NAIVE_RUN) in ("1", ["1"])
     at.button(key="naive_reset").click().run()
     assert NAIVE_RUN not in at.query_params
+
+
+def test_the_status_line_answers_start_at_once_and_says_when_it_waits():
+    """What the live panel draws before a run's first batch (issue 18 #9): never the idle
+    "not started" once Start is pressed; "waiting for a turn" when the turns are all taken."""
+    from lib.train.live import BatchEvent, LiveRun, Turns
+    from lib.ui.live import live_status_line
+
+    run = LiveRun(lambda: iter([BatchEvent(1, 1, 1, 2, 2.3, 100.0, 8)]), total_steps=2,
+                  shared=None, turns=Turns(1))
+    assert "not started" in live_status_line(run)
+    run.start()
+    assert "not started" not in live_status_line(run)
+    assert "starting" in live_status_line(run)
+    run.waiting, run.waiting_ahead = True, 0
+    assert "waiting for a turn (next in line)" in live_status_line(run)
+    assert "not started" not in live_status_line(run) and "starting" not in live_status_line(run)
+    run.waiting_ahead = 2
+    assert "waiting for a turn (2 ahead)" in live_status_line(run)
+    run.waiting, run.waiting_ahead = False, 0
+    run.pull(budget_s=0)
+    assert "batch 1 of 2" in live_status_line(run)
+
+
+def test_the_controls_are_drawn_by_code_the_browser_already_has():
+    """Issue 18 #7: st.button's browser code loads on first use, grey until then; a form's
+    submit button is in Streamlit's main bundle. Each control is one, alone in its form."""
+    at = open_page(PAGE, timeout=120)
+    for name in ("start", "pause", "step", "stop", "reset"):
+        button = at.button(key=f"naive_{name}")
+        assert button.proto.is_form_submitter and button.proto.form_id == f"naive_{name}_form"

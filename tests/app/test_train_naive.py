@@ -225,3 +225,39 @@ def test_the_initial_weights_choice_names_the_notebooks_start(at):
     assert list(radio.options) == ["uniform ±0.05 (notebook)", "[0, 0.1) (older edition)",
                                    "Glorot"]
     assert "RandomUniform(-0.05, 0.05)" in radio.help and "3.6 to 9.9" in radio.help
+
+
+def test_a_finished_book_run_says_why_it_learned_little_and_offers_a_larger_step(at):
+    assert at.selectbox(key="naive_preset").value == "book"
+    click(at, "naive_start")
+    run = run_of(at)
+    for _ in range(30):
+        if run.status != "running":
+            break
+        at.run()
+        assert not at.exception, at.exception
+    assert run.status == "done" and run.latest_epoch.test_acc < 0.5
+    said = [i.value for i in at.info if "not because the network is broken" in i.value]
+    assert len(said) == 1 and "learning rate 0.001" in said[0] and "0.1" in said[0]
+    assert at.button(key="naive_larger_step").label.endswith("'faster: lr 0.1'")
+    at.button(key="naive_larger_step").click().run()
+    assert not at.exception, at.exception
+    assert at.select_slider(key="naive_lr").value == 0.1
+    assert at.selectbox(key="naive_preset").value == "faster: lr 0.1"
+    assert run_of(at).status == "idle"                      # loaded, not started
+    assert run_of(at).steps_done == 0 and at.session_state[NAIVE_RUN].config.learning_rate == 0.1
+    assert not any("not because the network is broken" in i.value for i in at.info)
+
+
+def test_no_larger_step_offer_while_running_or_after_a_run_that_learned(at):
+    at.selectbox(key="naive_preset").set_value("faster: lr 0.1").run()
+    click(at, "naive_start")
+    assert not any("not because the network is broken" in i.value for i in at.info)
+    run = run_of(at)
+    for _ in range(30):
+        if run.status != "running":
+            break
+        at.run()
+    assert run.status == "done" and run.latest_epoch.test_acc >= 0.5
+    assert not any("not because the network is broken" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "naive_larger_step"]
