@@ -86,7 +86,7 @@ PLAN: tuple[LessonStep, ...] = (
         "Which sizes must be equal for np.dot(x, y), and which ones make the result?",
         "The last axis of x and the second-to-last of y (here both 10) are summed away; the "
         "outer sizes make (32, 64).",
-        {"x": "(32, 10)", "y": "(10, 64)"}),
+        {"x": "(32, 10)", "y": "(10, 64)", "by_cell": True}),
     LessonStep(
         4, "reshape_transpose", "Reshape and transpose",
         "Play the book's reshape (3, 2) → (6, 1), then the transpose of a 3 × 4 matrix.",

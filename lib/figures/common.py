@@ -34,8 +34,8 @@ def digit_heatmap(image: np.ndarray, show_values: bool = True, title: str = "",
     fig = go.Figure(go.Heatmap(
         z=image, colorscale=BINARY, zmin=0, zmax=255, showscale=False, xgap=1, ygap=1,
         text=image if show_values else None,
-        texttemplate="%{text}" if show_values else None,
-        textfont=dict(size=8),
+        texttemplate="%{text}" if show_values else None,   # sized by Plotly to fit a cell
+                                                           # (at most layout.font's size)
         hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>"))
     if highlight is not None:
         r, c = highlight
@@ -44,7 +44,11 @@ def digit_heatmap(image: np.ndarray, show_values: bool = True, title: str = "",
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
                      title="row (axis 1)", dtick=4)
     fig.update_xaxes(title="column (axis 2)", side="top", constrain="domain", dtick=4)
-    fig.update_layout(title=title or None, height=height, margin=dict(l=10, r=10, t=60, b=10),
+    # the title at the very top, the column axis (ticks, title) under it in the top margin
+    # (scaled_fonts grows the margin with the text)
+    fig.update_layout(title=dict(text=title, yref="container", y=1, yanchor="top",
+                                 pad=dict(t=4)) if title else None,
+                      height=height, margin=dict(l=10, r=10, t=66 if title else 60, b=10),
                       font=FONT, plot_bgcolor="white")
     return fig
 
@@ -216,10 +220,17 @@ def scale_fonts(spec: dict, factor: float) -> dict:
     the layout's, the title's, axis titles and ticks, legend, annotations (those of
     animation frames too), text drawn by traces (heatmap cell numbers, bar labels, a text
     trace's per-point sizes), slider and button labels, hover labels. Sizes the figure
-    leaves unset are written down first (UNSET_SIZES), so they grow too. Returns `spec`."""
+    leaves unset are written down first (UNSET_SIZES), so they grow too; the margins set in
+    pixels grow by the same factor, for the larger title, ticks and labels they hold.
+    Returns `spec`."""
     layout = spec.setdefault("layout", {})
     _fill_unset_sizes(layout)
     _scale_sizes(spec, factor)
+    margin = layout.get("margin")
+    if isinstance(margin, dict):             # margins hold the title, ticks and slider labels
+        for side in ("l", "r", "t", "b"):
+            if isinstance(margin.get(side), (int, float)):
+                margin[side] = round(margin[side] * factor)
     return spec
 
 

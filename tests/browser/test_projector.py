@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.chapter import PAGES
+from lib.lesson import PLAN
 from lib.views import link
 from tests.browser.helpers import SCREENSHOTS, expect_no_exception, open_app_page
 from tests.browser.test_links import VIEWS, expect_view
@@ -95,6 +96,27 @@ def test_a_teachers_link_shows_its_view_and_the_main_figure_fits_a_projector(
         (SCREENSHOTS / "projector").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "projector" / f"{url_path}.png"))
     finally:
+        context.close()
+
+
+@pytest.mark.parametrize("number", range(len(PLAN)))
+def test_each_step_of_the_teachers_plan_opens_its_view_on_a_projector(browser, app_url, number):
+    """The For teachers page's links, as a teacher clicks them before class: a fresh browser
+    at 1280x720 in projector mode shows the step's page with its main figure whole under the
+    title. Screenshots: tests/browser/screenshots/teacher_plan/<n>_<page>.png (look at them:
+    is this the view the step describes, readable from the back?)."""
+    step = PLAN[number]
+    context, page = open_projected(browser, app_url, step.page, **step.view)
+    try:
+        expect_projector_mode(page)
+        header = page.locator(HEADER).first.bounding_box()
+        title = on_screen(page, TITLE, below=header["y"] + header["height"] if header else 0)
+        for selector in MAIN[step.page]:
+            on_screen(page, selector, below=title["y"] + title["height"])
+        expect_no_exception(page)
+    finally:                                          # the picture, also of a failure
+        (SCREENSHOTS / "teacher_plan").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "teacher_plan" / f"{number + 1}_{step.page}.png"))
         context.close()
 
 

@@ -182,3 +182,10 @@ def test_scaled_fonts_on_the_shared_builders(build):
     assert after["layout.font"] == pytest.approx(1.4 * before["layout.font"])
     for where, size in before.items():
         assert as_list(after[where]) == pytest.approx([1.4 * s for s in as_list(size)]), where
+
+
+def test_scaled_fonts_gives_the_larger_text_larger_margins():
+    fig = digit_heatmap(np.zeros((28, 28), np.uint8), title="train_images[4]")
+    margin = scaled_fonts(fig, 1.4).to_dict()["layout"]["margin"]
+    assert (margin["l"], margin["r"], margin["t"], margin["b"]) == (14, 14, 92, 14)
+    assert fig.layout.margin.t == 66                                    # the figure's own: as it was
