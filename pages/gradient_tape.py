@@ -87,7 +87,9 @@ with controls:
                 help="the derivative worked out by hand, evaluated at x")
 with picture:
     xs, ys = tape.curve(key, x, a, b)
-    ui.plotly(tangent_figure(xs, ys, x, y, grad, title=f"{fn.formula} and its tangent at x = {x:g}",
+    # the curve drawn is the one the code beside it differentiates: a and b as chosen
+    formula = f"y = {a:g}·x + {b:g}" if key == "linear" else fn.formula
+    ui.plotly(tangent_figure(xs, ys, x, y, grad, title=f"{formula} and its tangent at x = {x:g}",
                              height=ui.projector_height(420, 440)), key="tape_tangent")
     st.markdown(f"The dashed line touches the curve at `x = {x:g}` with slope **{grad:.4g}**, the "
                 f"tape's gradient. {fn.note}")

@@ -45,3 +45,13 @@ def test_linear_with_edited_coefficients(at):
 def test_tensor_gradients_have_their_variables_shapes(at):
     assert metric(at, "W.shape") == metric(at, "gradient of W") == "(2, 2)"
     assert metric(at, "b.shape") == metric(at, "gradient of b") == "(2,)"
+
+
+def test_the_tangent_figure_names_the_line_the_code_beside_it_differentiates():
+    """The code panel says `y = 2 * x + 3`; the figure's title said `y = a·x + b`."""
+    from tests.app.helpers import open_page, plotly_specs
+
+    at = open_page("pages/gradient_tape.py")
+    assert any("    y = 2 * x + 3" in c.value for c in at.code)
+    title = plotly_specs(at)[0]["layout"]["title"]["text"]
+    assert title.startswith("y = 2·x + 3 and its tangent at x = ")
