@@ -167,7 +167,8 @@ def _axis_labels(shape: tuple[int, ...], text_scale: float = 1.0) -> list[dict]:
     lowest = bottom + 1                                # the bottom face of the lowest cells
     # (x, y, z), anchors, angle: the side labels run upwards along their edge, like a
     # y-axis title, so they need little room beside the cubes.
-    where = {rank - 1: ((0, 0, lowest - 0.5), "left", "top", 0),                          # under the first block
+    below = 0.5 if r4 == 1 else 1.2       # blocks further right look lower: keep clear of them
+    where = {rank - 1: ((0, 0, lowest - below), "left", "top", 0),                        # under the first block
              rank - 2: ((-0.4, 0, (top - rows + 1) / 2), "right", "middle", -90),         # left of the first block
              rank - 3: ((right + 0.3, back, top), "left", "middle", 0),                   # at the far end of the depth edge
              rank - 4: ((right / 2, back, top + 0.3), "center", "bottom", 0),             # above the row of blocks
