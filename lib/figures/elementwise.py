@@ -27,7 +27,8 @@ def value_grids(panels: list[tuple[str, np.ndarray]], symbols: list[str] | None 
     limit = max([float(np.max(np.abs(m))) for m in mats if m.size] + [1.0])
     n = len(panels)
     fig = make_subplots(rows=1, cols=n, horizontal_spacing=0.08 if n > 2 else 0.12,
-                        subplot_titles=[f"<b>{t}</b>  {format_shape(np.shape(m))}"
+                        # name over shape, two lines: narrow enough for a projector's 1.4x text
+                        subplot_titles=[f"<b>{t}</b><br>{format_shape(np.shape(m))}"
                                         for (t, m) in panels])
     for k, m in enumerate(mats, start=1):
         text = [[f"{v:g}" for v in row] for row in m]
@@ -46,7 +47,7 @@ def value_grids(panels: list[tuple[str, np.ndarray]], symbols: list[str] | None 
                            showarrow=False, font=dict(size=28, color="#0f172a"))
     rows = max(m.shape[0] for m in mats)
     fig.update_layout(height=height or int(min(520, 120 + 42 * rows)), font=FONT,
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="white")
+                      margin=dict(l=10, r=24, t=56, b=10), plot_bgcolor="white")
     return fig
 
 
