@@ -7,16 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import ui
-from lib.ui.internals import keep_keras_state_between_runs
-
-
-@st.cache_resource(show_spinner=False)
-def start_server_housekeeping() -> None:
-    """Once per server process: the TensorFlow warm-up in the background and the janitor
-    (lib/server.py). Pages that do not train never wait for any of it."""
-    from lib.server import start_housekeeping
-
-    start_housekeeping(keep_keras_state_between_runs)
 
 
 st.set_page_config(page_title="Tensor Lab", page_icon="🧮", layout="wide",
@@ -32,4 +22,4 @@ with ui.routing():
     page.run()
 ui.lesson_links(page.url_path)
 ui.view_link(page.url_path)   # after the page: the URL holds the values it just drew
-start_server_housekeeping()   # after the first page is drawn, so the warm-up never delays it
+ui.start_server_housekeeping()   # after the first page is drawn, so the warm-up never delays it

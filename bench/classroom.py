@@ -429,7 +429,7 @@ class ClassRun:
 
 async def warm_up(b: Bench) -> None:
     """A throwaway student trains one epoch, as the day's first student would: the server
-    imports and warms TensorFlow (lib/server.py) before anything is measured. Then the
+    imports and warms TensorFlow (lib/core/server.py) before anything is measured. Then the
     observer opens Slicing, where it stays."""
     b.say("warm-up: one epoch by a throwaway student, then Slicing")
     t = time.perf_counter()

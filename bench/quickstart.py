@@ -24,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def load(kind: str):
-    from lib.data import load_mnist
+    from lib.core.data import load_mnist
     from lib.train.trainer import prepare_data
     if kind == "random":
         rng = np.random.default_rng(0)

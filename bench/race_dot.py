@@ -21,9 +21,9 @@ os.environ.setdefault("MNIST_SOURCE", "sample")
 
 import numpy as np  # noqa: E402
 
-from lib.products import (naive_matrix_dot, naive_matrix_vector_dot,  # noqa: E402
+from lib.rules.products import (naive_matrix_dot, naive_matrix_vector_dot,  # noqa: E402
                           naive_vector_dot, paired_axes, random_matrix)
-from lib.race import race  # noqa: E402
+from lib.rules.race import race  # noqa: E402
 
 RACES = {  # name: (naive function, shapes of x and y) at the page's upper bounds
     "vector_dot_500000": (naive_vector_dot, (500_000,), (500_000,)),
@@ -55,7 +55,7 @@ def best_ms(fn, repeats: int = 5) -> float:
 
 
 def figures() -> dict:
-    from lib.data import load_mnist
+    from lib.core.data import load_mnist
     from lib.figures.dot import matmul_animation, shape_rule_figure
     from lib.figures.reshape import axis_permutation_figure, digit_strip_figure, flow_animation
 

@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MNIST_SOURCE", "sample")
 
-from lib.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, naive_add_relu,  # noqa: E402
+from lib.rules.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, naive_add_relu,  # noqa: E402
                              numpy_add_relu, race_inputs)
-from lib.race import race  # noqa: E402
+from lib.rules.race import race  # noqa: E402
 
 
 def book_race(rounds: int) -> list:

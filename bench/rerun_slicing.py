@@ -20,10 +20,10 @@ os.environ.setdefault("MNIST_SOURCE", "sample")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from lib.data import load_mnist  # noqa: E402
+from lib.core.data import load_mnist  # noqa: E402
 from lib.figures.slicing import (batch_strip, digit_selection, sample_strip,  # noqa: E402
                                  selected_crops)
-from lib.indexing import (IndexParseError, batch_info, describe_selection,  # noqa: E402
+from lib.rules.indexing import (IndexParseError, batch_info, describe_selection,  # noqa: E402
                           parse_index)
 
 

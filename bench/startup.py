@@ -5,7 +5,7 @@ and Start -> first batch on screen on both training pages.
 
 Cold start = `streamlit run` launched -> Home page rendered and idle in headless Chromium.
 Rerun = a widget change on Home (AppTest, in-process) until the script finishes.
-First batch = on a server whose TensorFlow warm-up has finished (lib/server.py), the click on
+First batch = on a server whose TensorFlow warm-up has finished (lib/core/server.py), the click on
 Start -> the run marker beside the status line says batch 1 in Chromium (median of three fresh
 pages each). The server is started by deploy/launch.py.
 """
@@ -27,7 +27,7 @@ from deploy import launch  # noqa: E402
 
 
 def sample_load_seconds(repeats: int = 5) -> float:
-    from lib.data import load_mnist
+    from lib.core.data import load_mnist
     return statistics.median(load_mnist("sample").load_seconds for _ in range(repeats))
 
 

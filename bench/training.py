@@ -46,7 +46,7 @@ def load(kind: str) -> TrainData:
                          rng.integers(0, 10, 60_000).astype(np.int32),
                          rng.random((10_000, 784), dtype=np.float32), test_labels,
                          fixed_digit_indices(test_labels), "random60k")
-    from lib.data import load_mnist
+    from lib.core.data import load_mnist
     return prepare_data(load_mnist("keras" if kind == "full" else "sample"))
 
 

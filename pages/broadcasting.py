@@ -2,12 +2,12 @@
 import streamlit as st
 
 from lib import ui
-from lib.elementwise import (MAX_BUILT_ELEMENTS, broadcast_view_code, by_hand_matches_broadcast,
+from lib.rules.elementwise import (MAX_BUILT_ELEMENTS, broadcast_view_code, by_hand_matches_broadcast,
                              memory_rows)
 from lib.figures.broadcast import broadcast_animation
-from lib.shapes import BROADCAST_OPERATIONS, broadcast_steps, expression_text, format_shape, steps_code
+from lib.rules.shapes import BROADCAST_OPERATIONS, broadcast_steps, expression_text, format_shape, steps_code
 from lib.ui.quiz import shape_quiz
-from lib.views import BROADCAST_PRESETS, MAX_SHAPE_RANK, BROADCASTING as SETTINGS
+from lib.site.views import BROADCAST_PRESETS, MAX_SHAPE_RANK, BROADCASTING as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state

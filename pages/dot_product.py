@@ -5,19 +5,19 @@ import streamlit as st
 
 from lib.figures.common import values_grid
 from lib.figures.dot import matmul_animation, shape_rule_figure
-from lib.products import (DENSE_LAYER_CODE, DOT_CLAIM, DOT_CLAIM_ANSWER, DOT_RACES,
+from lib.rules.products import (DENSE_LAYER_CODE, DOT_CLAIM, DOT_CLAIM_ANSWER, DOT_RACES,
                           DOT_RULE_PRESETS, PRODUCT_PRESETS, PRODUCT_RULES, check_product,
                           dot_claim_code, dot_code, dot_pairing_sentence, dot_race_metrics,
                           matmul_code, order_note, paired_axes, random_matrix, shape_or_error,
                           typed_matrix)
-from lib.race import random_operands
-from lib.source import source
-from lib.shapes import broadcast_shape, dot_shape, format_shape, matmul_shape
+from lib.rules.race import random_operands
+from lib.core.source import source
+from lib.rules.shapes import broadcast_shape, dot_shape, format_shape, matmul_shape
 from lib.ui import (code_panel, enter_page, main_place, nav_link, page_intro, plotly,
                     projector_height, race_button, race_scoreboard, setting_widget, shape_badge,
                     shape_badges, shape_pair_inputs, show_error, top_slot)
 from lib.ui.quiz import shape_quiz
-from lib.views import DOT_PRODUCT as SETTINGS
+from lib.site.views import DOT_PRODUCT as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 

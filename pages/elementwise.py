@@ -2,16 +2,16 @@
 import numpy as np
 import streamlit as st
 
-from lib.elementwise import (BOOK_ADD_INPUTS, BOOK_RACE_REPEATS, BOOK_RACE_SHAPE,
+from lib.rules.elementwise import (BOOK_ADD_INPUTS, BOOK_RACE_REPEATS, BOOK_RACE_SHAPE,
                              BOOK_RELU_INPUT, MAX_RACE_ELEMENT_STEPS, max_repeats, naive_add,
                              naive_add_relu, naive_relu, numpy_add_relu, race_code, race_inputs,
                              relu_slip, small_integer_matrix)
 from lib.figures.elementwise import value_grids
-from lib.source import source
+from lib.core.source import source
 from lib.ui import (code_panel, enter_page, main_place, page_intro, plotly, projector_height,
                     projector_requested, race_button, race_scoreboard, setting_widget,
                     shape_badge, top_slot)
-from lib.views import ELEMENTWISE as SETTINGS
+from lib.site.views import ELEMENTWISE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 

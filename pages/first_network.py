@@ -8,7 +8,7 @@ from lib import ui
 from lib.figures.common import digit_heatmap
 from lib.figures.inside import flat_row_figure, run_accuracy_curves
 from lib.figures.training import run_loss_figure
-from lib.source import source
+from lib.core.source import source
 from lib.train.trainer import prepare_data
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page

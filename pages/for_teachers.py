@@ -2,8 +2,8 @@
 import streamlit as st
 
 from lib import ui
-from lib.lesson import LESSON_MINUTES, schedule, total_minutes
-from lib.views import FOR_TEACHERS
+from lib.site.lesson import LESSON_MINUTES, schedule, total_minutes
+from lib.site.views import FOR_TEACHERS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 

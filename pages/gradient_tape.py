@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import tape, ui
+from lib import ui
+
+from lib.rules import tape
 from lib.figures.training import tangent_figure
-from lib.source import source
-from lib.views import GRADIENT_TAPE as SETTINGS
+from lib.core.source import source
+from lib.site.views import GRADIENT_TAPE as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 

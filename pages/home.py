@@ -2,14 +2,14 @@
 import numpy as np
 import streamlit as st
 
-from lib.chapter import HOME, PAGES
+from lib.site.chapter import HOME, PAGES
 from lib.figures.book_digit import book_digit_figure
 from lib.figures.common import as_ink, digit_heatmap, label_counts_bar, upscale
-from lib.tensors import label_counts_sentence, short_repr
+from lib.rules.tensors import label_counts_sentence, short_repr
 from lib.ui import (code_panel, enter_page, get_dataset, main_place, matplotlib_image, nav_link,
                     page_intro, plotly, projector_height, projector_requested, setting_widget,
                     shape_badge, top_slot)
-from lib.views import HOME as SETTINGS
+from lib.site.views import HOME as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 

@@ -4,13 +4,13 @@ import streamlit as st
 
 from lib.figures.common import values_grid
 from lib.figures.tensors import axes_diagram, tensor_cubes
-from lib.shapes import format_shape
-from lib.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
-from lib.units import format_bytes
+from lib.rules.shapes import format_shape
+from lib.rules.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
+from lib.core.units import format_bytes
 from lib.ui import (code_panel, enter_page, get_dataset, main_place, page_intro, plotly,
                     projector_height, projector_requested, setting_widget, shape_badge,
                     show_error, top_slot)
-from lib.views import RANK_SHAPE as SETTINGS
+from lib.site.views import RANK_SHAPE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 

@@ -8,14 +8,14 @@ import streamlit as st
 from lib.figures.reshape import (MAX_FLOW_ELEMENTS, MAX_FLOW_RANK, axis_permutation_figure,
                                  digit_rows_figure, digit_strip_figure, flow_animation,
                                  flow_drawable, transpose_slots)
-from lib.reshape import NOTEBOOK_EXAMPLES, reshape_code, transpose_code, transposed_reading
-from lib.shapes import (ShapeError, format_shape, reshape_shape, shapes_that_fit,
+from lib.rules.reshape import NOTEBOOK_EXAMPLES, reshape_code, transpose_code, transposed_reading
+from lib.rules.shapes import (ShapeError, format_shape, reshape_shape, shapes_that_fit,
                         transpose_order, transpose_shape)
 from lib.ui import (code_panel, enter_page, example_buttons, get_dataset, main_place, nav_link,
                     page_intro, plotly, projector_height, setting_widget, shape_badge,
                     shape_badges, shape_pair_inputs, show_error, top_slot)
 from lib.ui.quiz import shape_quiz
-from lib.views import RESHAPE_TRANSPOSE as SETTINGS
+from lib.site.views import RESHAPE_TRANSPOSE as SETTINGS
 
 enter_page(__file__)        # first: routes a direct link, records the page
 

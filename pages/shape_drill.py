@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import ui
 from lib.ui.quiz import shape_quiz
-from lib.views import SHAPE_DRILL
+from lib.site.views import SHAPE_DRILL
 
 ui.enter_page(__file__)     # first: routes a direct link, records the page
 

@@ -4,12 +4,12 @@ import streamlit as st
 from lib.figures.common import as_ink, upscale
 from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
                                  selected_crops)
-from lib.indexing import (batch_info, describe_selection, index_to_show, item_shape,
+from lib.rules.indexing import (batch_info, describe_selection, index_to_show, item_shape,
                           parse_index, selection_code)
-from lib.shapes import format_shape
+from lib.rules.shapes import format_shape
 from lib import ui
 from lib.ui.quiz import shape_quiz
-from lib.views import SLICING as SETTINGS
+from lib.site.views import SLICING as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state

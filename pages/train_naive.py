@@ -12,7 +12,7 @@ from lib.train.config import (INIT_LABELS, LARGER_STEP, PRESETS, TRAIN_SETTINGS,
 from lib.train.engines import ENGINES
 from lib.train.trainer import (diagnosis, evaluation_printout, fit_printout, make_run,
                                prepare_data)
-from lib.views import TRAIN_NAIVE
+from lib.site.views import TRAIN_NAIVE
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state

@@ -1,7 +1,7 @@
 """The broadcasting animation: Plotly frames that play in the browser, no reruns.
 
 Two small example tensors with their values are drawn side by side. Frame by frame
-(one frame per Step of lib.shapes.broadcast_steps) the shapes are aligned on the
+(one frame per Step of lib.rules.shapes.broadcast_steps) the shapes are aligned on the
 right, the shorter tensor gets its new size-1 axes, size-1 axes are repeated (the
 copies drawn paler), and the element-wise result appears. Incompatible shapes stop
 at the conflicting axis, marked in red, with ShapeError's message. A tensor with a
@@ -25,7 +25,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lib.figures.common import frame_slider, play_args, player_buttons
-from lib.shapes import (BROADCAST_OPERATIONS, BroadcastOp, Shape, Step, broadcast_steps,
+from lib.rules.shapes import (BROADCAST_OPERATIONS, BroadcastOp, Shape, Step, broadcast_steps,
                         format_shape, pad_shape)
 
 CAP_LAST_TWO = 4        # drawn size of the row and column axes, at most

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.figures.common import DIVERGING, FONT
-from lib.race import RaceResult
-from lib.shapes import format_shape
+from lib.rules.race import RaceResult
+from lib.rules.shapes import format_shape
 
 # Negative values red, zero white, positive blue: relu's work is the red turning white.
 

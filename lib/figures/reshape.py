@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from lib.figures.common import (BINARY, FONT, Canvas, fast_figure, frame_slider, play_args,
                                 player_buttons)
-from lib.shapes import format_shape, pad_shape
+from lib.rules.shapes import format_shape, pad_shape
 
 MAX_FLOW_ELEMENTS = 60          # the flow animation draws every element
 MAX_FLOW_RANK = 4

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lib.figures.common import BINARY, FONT, as_ink, upscale
-from lib.indexing import AxisSelection, BatchInfo, describe_positions
+from lib.rules.indexing import AxisSelection, BatchInfo, describe_positions
 
 KEPT = "#2563eb"
 DROPPED = "rgba(239, 68, 68, 0.42)"

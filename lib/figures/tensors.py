@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lib.figures.common import FONT
-from lib.shapes import pad_shape
+from lib.rules.shapes import pad_shape
 
 CELL = 0.86          # cube edge; 1 - CELL is the gap between cells
 CAMERA = dict(eye=dict(x=0.45, y=-1.25, z=0.55), up=dict(x=0, y=0, z=1))

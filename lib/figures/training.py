@@ -275,8 +275,8 @@ def update_cells_code(learning_rate: float, manual: str, by_optimizer: str) -> s
 
 def naive_code_tabs(engine, learning_rate: float, update_rule: str) -> dict[str, tuple[str, str]]:
     """{tab: (code, caption)} for the naive page: each code read from the file that runs it
-    (lib.source), `engine` a lib.train.engines.EngineSpec. No TensorFlow is imported."""
-    from lib.source import source
+    (lib.core.source), `engine` a lib.train.engines.EngineSpec. No TensorFlow is imported."""
+    from lib.core.source import source
     called = ("update_weights_manual" if update_rule == "manual" else
               "update_weights (the optimizer cell), swapped in where it calls "
               "update_weights_manual")

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from lib.settings import PageSettings, Setting
+from lib.site.settings import PageSettings, Setting
 from lib.train.engines import ENGINES
 
 INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE = 28 * 28, 512, 10
@@ -125,7 +125,7 @@ def initial_weights(seed: int, init: str = "uniform") -> list[np.ndarray]:
 
 @functools.lru_cache(maxsize=8)
 def _initial_weights(seed: int, init: str) -> tuple[np.ndarray, ...]:
-    from lib.train.tf import keras         # once the server's warm-up is over
+    from lib.core.tf import keras         # once the server's warm-up is over
     initializers, ops = keras().initializers, keras().ops
 
     weights = []

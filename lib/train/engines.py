@@ -5,7 +5,7 @@
     weights() -> [W1 (784, 512), b1 (512,), W2 (512, 10), b2 (10,)] as NumPy arrays
 
 built by its spec's `build(config, initial_weights)`. The TensorFlow engines are imported
-only when one is built (lib/train/naive.py gets TensorFlow from lib/train/tf.py, once the
+only when one is built (lib/train/naive.py gets TensorFlow from lib/core/tf.py, once the
 server's warm-up is over), never by importing this.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from lib.source import source
+from lib.core.source import source
 
 
 class Engine(Protocol):

@@ -13,7 +13,7 @@ How a live run plugs in is our business and sits below the cells (`notebook_cell
 with different learning rates in one server process.
 
 Importing this module imports TensorFlow (5-7 s): only training code imports it. The
-notebook's `import keras` / `import tensorflow as tf` lines are the owner's (lib/train/tf.py):
+notebook's `import keras` / `import tensorflow as tf` lines are the owner's (lib/core/tf.py):
 the modules come from it, once the server's warm-up is over.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import types
 
 import numpy as np
 
-from lib.train.tf import keras as _keras, tensorflow as _tensorflow
+from lib.core.tf import keras as _keras, tensorflow as _tensorflow
 
 keras = _keras()                                            # import keras
 tf = _tensorflow()                                          # import tensorflow as tf
@@ -208,7 +208,7 @@ class TapeEngine:
             # autograph parses the source it converts (220 ast.parse calls at the first trace
             # in a process: the server's warm-up thread, while pages parse students' input).
             # On CPython 3.11 two parses at once can raise "SystemError: AST constructor
-            # recursion depth mismatch" (lib/pyast.py).
+            # recursion depth mismatch" (lib/core/pyast.py).
             step = tf.function(step, autograph=False, input_signature=[
                 tf.TensorSpec((None, 28 * 28), tf.float32),
                 tf.TensorSpec((None,), tf.int32),

@@ -140,7 +140,7 @@ class GradientCheck:
 
 def tape_gradients(weights, images, labels):
     """The same loss, differentiated by tf.GradientTape (imports TensorFlow)."""
-    from lib.train.tf import keras, tensorflow
+    from lib.core.tf import keras, tensorflow
     tf, ops, losses = tensorflow(), keras().ops, keras().losses
 
     variables = [tf.Variable(w) for w in weights]

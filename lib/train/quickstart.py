@@ -6,7 +6,7 @@ real Keras callback's hooks with the same logs `model.fit` would give it; the ca
 turns them into `BatchEvent` / `EpochEvent`. The very same callback works inside
 `model.fit(..., callbacks=[cb])`.
 
-Keras comes from lib/train/tf.py inside the functions that need it (once the server's
+Keras comes from lib/core/tf.py inside the functions that need it (once the server's
 warm-up is over), never at import.
 """
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.settings import PageSettings, Setting
+from lib.site.settings import PageSettings, Setting
 from lib.train.live import BatchEvent, Diverged, EpochEvent
 from lib.train.metrics import confusion_matrix
-from lib.train.tf import keras
+from lib.core.tf import keras
 
 EPOCHS = 5
 BATCH_SIZE = 128
@@ -377,7 +377,7 @@ def prediction_printout(epoch: int, probs: np.ndarray, label: int) -> str:
     """The predict card's lines for the first test digit, with what each gives: its
     prediction vector (10 probabilities) before training or after `epoch`, the most
     probable digit, and the true label."""
-    # local: every page imports this module (lib.views reads its settings); Plotly only here
+    # local: every page imports this module (lib.site.views reads its settings); Plotly only here
     from lib.figures.training import format_prediction_vector
     when = "before training" if epoch == 0 else f"after epoch {epoch}"
     return (f"predictions[0]            # (10,), {when}\n{format_prediction_vector(probs)}\n"

@@ -12,7 +12,7 @@ Contract
 - Engines are chosen by name from `lib.train.engines.ENGINES`; `trainer.engine` is the
   live engine (None before the first pull) so look-inside panels can read weights.
 - TensorFlow is imported only when a run starts (its initial weights are Keras's draws, and
-  the TF engines live in lib/train/naive.py; both get it from lib/train/tf.py), never by
+  the TF engines live in lib/train/naive.py; both get it from lib/core/tf.py), never by
   importing this module.
 """
 from __future__ import annotations
@@ -143,7 +143,7 @@ class Trainer:
     def events(self) -> Iterator[BatchEvent | EpochEvent]:
         """The book's fit() loop, with a `yield` after every batch and every epoch."""
         config, data = self.config, self.data
-        self.engine = self.build_engine()        # first: waits for TensorFlow (lib/train/tf.py)
+        self.engine = self.build_engine()        # first: waits for TensorFlow (lib/core/tf.py)
         from lib.train.naive import BatchGenerator      # pure Python, but lives with the book's code
 
         images = data.train_images[:self.train_size]                           # (n, 784)

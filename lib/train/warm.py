@@ -1,10 +1,13 @@
 """What the server's TensorFlow warm-up runs once TensorFlow and Keras are imported
-(lib/train/tf.py runs it in its thread, lib/server.py hands it over): the app's training
+(lib/core/tf.py runs it in its thread; `start_housekeeping` below hands it over): the app's training
 modules imported and one tiny step of each engine kind. Tracing the compiled step and
 Keras's train function imports what TensorFlow and Keras load on first use, so that happens
 in the warm-up's thread, before `gc.freeze()`, and not in a student's first run. The imports
 are inside the function: importing this module costs nothing (the router does it)."""
 from __future__ import annotations
+
+import threading
+from typing import Callable
 
 
 def training_stack() -> None:
@@ -20,3 +23,20 @@ def training_stack() -> None:
     model = quickstart.build_model(0)
     model.train_on_batch(images, labels)                               # Keras's train function
     quickstart.predict_probs(model, images)
+
+
+def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
+                       ) -> threading.Thread:
+    """Once per server process: `keep_keras_state()` first (Streamlit must stop clearing
+    Keras's session before Keras is imported: lib/ui/internals.py), then the TensorFlow
+    warm-up in the background (returned: its thread), then the janitor, which skips its
+    turn while any run trains. Pages that do not train never wait for any of it."""
+    from lib.train.live import SHARED
+    from lib.core.server import JANITOR
+    from lib.core.tf import start_warm_up
+
+    keep_keras_state()
+    thread = start_warm_up(training_stack)
+    JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
+    JANITOR.start()
+    return thread

@@ -3,7 +3,7 @@
 - nav: the router's helpers (pages, direct links, the lesson path, the link to this view),
   the shared dataset and sidebar;
 - widgets: titles, code panels, shape badges, figures, errors, example buttons, and the
-  widgets a page's declared settings (lib/settings.py) draw, bound to the URL;
+  widgets a page's declared settings (lib/site/settings.py) draw, bound to the URL;
 - live: the live-training panel; inside: the look-inside panels (and the quick start's
   predictions); quiz: the shape quiz;
 - race: the naive-loops-against-NumPy race button and its scoreboard;
@@ -15,7 +15,7 @@ from lib.ui.live import (NAIVE_RUN, QUICKSTART_RUN, RunState, current_run, live_
                          training_metrics)
 from lib.ui.nav import (came_back, data_notice, dataset_sidebar, enter_page, follow_redirect,
                         full_url, get_dataset, lesson_links, nav_link, navigation_pages, routing,
-                        start_at_the_top, view_link)
+                        start_at_the_top, start_server_housekeeping, view_link)
 from lib.ui.projector import height as projector_height
 from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.projector import requested as projector_requested
@@ -29,7 +29,7 @@ __all__ = [
     "live_view", "look_inside", "numpy_engine_panel", "predictions_panel",
     "NAIVE_RUN", "QUICKSTART_RUN", "RunState", "current_run", "live_panel", "training_metrics",
     "came_back", "data_notice", "dataset_sidebar", "enter_page", "follow_redirect", "full_url", "get_dataset",
-    "lesson_links", "nav_link", "navigation_pages", "routing", "start_at_the_top", "view_link",
+    "lesson_links", "nav_link", "navigation_pages", "routing", "start_at_the_top", "start_server_housekeeping", "view_link",
     "main_place", "projector_controls", "projector_height", "projector_requested", "top_slot",
     "race_button", "race_scoreboard",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",

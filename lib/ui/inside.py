@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lib.digit_draw import preprocess
+from lib.train.digit_draw import preprocess
 from lib.figures.inside import (confusion_figure, digits_strip, drawing_steps_figure,
                                 prediction_vectors_figure, weights_gallery)
 from lib.figures.training import prediction_bars

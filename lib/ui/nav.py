@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.chapter import BY_URL_PATH, HOME, lesson_neighbours, sections
-from lib.data import Dataset, load_mnist
+from lib.site.chapter import BY_URL_PATH, HOME, lesson_neighbours, sections
+from lib.core.data import Dataset, load_mnist
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = "streamlit_app.py"
@@ -153,7 +153,7 @@ def page_address(url_path: str) -> str:
 
 
 def full_url(link: str, here: str) -> str:
-    """A link relative to the app's root (as lib.views.link writes it) as a full URL, seen
+    """A link relative to the app's root (as lib.site.views.link writes it) as a full URL, seen
     from the page `here` (its url path)."""
     from urllib.parse import urljoin
 
@@ -162,9 +162,9 @@ def full_url(link: str, here: str) -> str:
 
 def current_view_url(url_path: str) -> str:
     """The full URL of the view on screen: the page's address, its declared settings as they
-    are now (lib.views.view_params) and projector mode."""
+    are now (lib.site.views.view_params) and projector mode."""
     from lib.ui.projector import requested
-    from lib.views import view_params, view_url
+    from lib.site.views import view_params, view_url
 
     params = view_params(url_path, st.session_state, projector=requested())
     return view_url(page_address(url_path), params)
@@ -221,3 +221,15 @@ def dataset_sidebar(data: Dataset) -> None:
         st.caption(data.note)
         st.caption("For all 70,000 digits, run once with internet: "
                    "`python -c \"import keras; keras.datasets.mnist.load_data()\"`")
+
+
+@st.cache_resource(show_spinner=False)
+def start_server_housekeeping() -> None:
+    """Once per server process, the router's one call after the first page is drawn: Keras's
+    state kept between script runs (lib/ui/internals.py), the TensorFlow warm-up in the
+    background (lib/core/tf.py) and the janitor (lib/core/server.py), wired together by
+    lib/train/warm.py. Pages that do not train never wait for any of it."""
+    from lib.train.warm import start_housekeeping
+    from lib.ui.internals import keep_keras_state_between_runs
+
+    start_housekeeping(keep_keras_state_between_runs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.settings import Setting
+from lib.site.settings import Setting
 
 PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "toggle",
                     help="Larger text, code and numbers for a room; the sidebar folds away. "

@@ -1,4 +1,4 @@
-"""The race of naive loops against NumPy (lib/race.py) as the operation pages run it: a
+"""The race of naive loops against NumPy (lib/rules/race.py) as the operation pages run it: a
 button that races under a progress bar and keeps the result across reruns, and the
 scoreboard that shows it. Used by the Element-wise ops and Dot product pages."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from lib.figures.elementwise import race_bars
-from lib.race import RaceResult, race
+from lib.rules.race import RaceResult, race
 from lib.ui.widgets import plotly
 
 

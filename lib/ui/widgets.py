@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException, StreamlitDuplicateElementKey
 
 from lib.figures.common import scaled_fonts
-from lib.shapes import format_shape
+from lib.rules.shapes import format_shape
 
 PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 
@@ -120,7 +120,7 @@ def example_buttons(examples: list[str], target_key: str, columns: int = 3,
 
 
 def broadcast_step_list(steps, start: int = 1) -> None:
-    """Broadcasting steps (lib.shapes.Step) as numbered sentences, each beside its NumPy line."""
+    """Broadcasting steps (lib.rules.shapes.Step) as numbered sentences, each beside its NumPy line."""
     for k, step in enumerate(steps, start=start):
         words, code = st.columns([3, 2])
         icon = {"conflict": "❌ ", "result": "✅ "}.get(step.kind, "")
@@ -205,7 +205,7 @@ def setting_value(setting, options=None):
 
 def setting_widget(setting, where=None, *, options=None, default=None, on_change=None,
                    disabled: bool = False, bind: bool = True):
-    """Draw the widget a lib.settings.Setting declares, under its key, and return its value.
+    """Draw the widget a lib.site.settings.Setting declares, under its key, and return its value.
 
     The widget is bound to the URL (`bind="query-params"`, the key is the parameter's
     name), so a link opens this view; a link's value goes through the setting's checks

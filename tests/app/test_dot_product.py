@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.products import random_matrix
+from lib.rules.products import random_matrix
 from tests.app.helpers import check_quiz_marks_right_and_wrong, errors, metric, open_page, plotly_specs
 
 PAGE = "pages/dot_product.py"
@@ -88,19 +88,19 @@ def test_sizes_and_edit_mode(at):
 
 
 def test_race_reuses_lib_race(at, monkeypatch):
-    """The page races through lib.race.race (spied on here): the book's naive loops against
+    """The page races through lib.rules.race.race (spied on here): the book's naive loops against
     np.dot on operands of the chosen size, and its scoreboard shows what race returned."""
-    import lib.race
+    import lib.rules.race
     import lib.ui.race
-    from lib.products import DOT_RACES
-    real_race, calls = lib.race.race, []
+    from lib.rules.products import DOT_RACES
+    real_race, calls = lib.rules.race.race, []
 
     def spy(naive_fn, numpy_fn, args, repeats, *more, **options):
         real = real_race(naive_fn, numpy_fn, args, repeats, *more, **options)
         calls.append((naive_fn, numpy_fn, [np.shape(a) for a in args], repeats, real))
-        return lib.race.RaceResult(2.0, 0.004, repeats, real.results_equal)   # 500x: ours
+        return lib.rules.race.RaceResult(2.0, 0.004, repeats, real.results_equal)   # 500x: ours
 
-    for module in (lib.race, lib.ui.race):
+    for module in (lib.rules.race, lib.ui.race):
         if getattr(module, "race", None) is real_race:
             monkeypatch.setattr(module, "race", spy)
     at.slider(key="dot_race_size_matrix · matrix").set_value(8).run()

@@ -20,7 +20,7 @@ def test_home_shows_mnist_as_a_tensor():
 
 def test_home_shows_the_test_labels_beside_the_train_labels():
     import numpy as np
-    from lib.data import load_mnist
+    from lib.core.data import load_mnist
     data = load_mnist()
     at = home()
     metrics = {m.label: m.value for m in at.metric}
@@ -75,7 +75,7 @@ def test_one_digit_up_close_draws_the_books_figure_with_the_code_beside_it():
 
 def test_where_to_next_lists_every_page_with_its_blurb_apart():
     """A link's label is cut to one line: the blurb is a caption under it, so it wraps."""
-    from lib.chapter import HOME, PAGES
+    from lib.site.chapter import HOME, PAGES
 
     at = home()
     links = {link.proto.label for link in at.get("page_link")}

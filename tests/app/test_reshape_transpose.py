@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from tests.app.helpers import check_quiz_marks_right_and_wrong, errors, metric, open_page, plotly_specs
 
 PAGE = "pages/reshape_transpose.py"

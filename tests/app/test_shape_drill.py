@@ -2,16 +2,16 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.chapter import BY_URL_PATH
+from lib.site.chapter import BY_URL_PATH
 from lib.quiz import KINDS, MAX_SEED, drill_question, make_question
-from lib.shapes import format_shape
+from lib.rules.shapes import format_shape
 from tests.app.helpers import ROOT, open_page
 
 PAGE = "pages/shape_drill.py"
 
 
 def drill_page(seed: int | None = None, **state) -> AppTest:
-    """The page through the router once it is registered in lib/chapter.py; until then on
+    """The page through the router once it is registered in lib/site/chapter.py; until then on
     its own (AppTest runs a page file without the router). `state` is set before the run."""
     if "shape_drill" in BY_URL_PATH and seed is None and not state:
         return open_page(PAGE)

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from tests.app.helpers import check_quiz_marks_right_and_wrong, open_page, plotly_specs
 
 N = len(load_mnist().train_images)

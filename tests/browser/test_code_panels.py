@@ -8,7 +8,7 @@ Every page, in both modes (a laptop at 1400x900; a projector at 1280x720 with
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from lib.chapter import PAGES
+from lib.site.chapter import PAGES
 from tests.browser.helpers import open_app_page, screenshot
 
 MODES = {"normal": ({"width": 1400, "height": 900}, ""),

@@ -3,12 +3,12 @@ TensorFlow in the background gets a trained batch, not an import error.
 
 The server is this test's own (a fresh `streamlit run`, not the session's warm one): the
 page is opened as soon as the server answers its health check, and Start is pressed as soon
-as the page is drawn. The router starts the TensorFlow warm-up (lib/train/tf.py) only after
+as the page is drawn. The router starts the TensorFlow warm-up (lib/core/tf.py) only after
 that first page is drawn, and the warm-up takes 5-30 s, so the click lands inside it; the
 server's log, which the warm-up writes to when it is over, shows that it did.
 
 What it guards: importing `tensorflow` in one thread while another imports `keras` breaks
-both imports (lib/train/tf.py). The quick start's `build_model` used to import keras itself,
+both imports (lib/core/tf.py). The quick start's `build_model` used to import keras itself,
 without waiting for the warm-up.
 """
 from __future__ import annotations

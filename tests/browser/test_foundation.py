@@ -1,7 +1,7 @@
 """Home and Rank & shape in a real browser: render, no exception, a screenshot each."""
 from playwright.sync_api import expect
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from tests.browser.helpers import (assert_no_exception, expect_metric, open_app_page, screenshot,
                                    wait_idle)
 

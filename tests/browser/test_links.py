@@ -1,5 +1,5 @@
 """Every view is a link: for every page, a link with non-default settings (built with
-lib.views.link) opened in a fresh browser shows those settings in its widgets and the shape
+lib.site.views.link) opened in a fresh browser shows those settings in its widgets and the shape
 or number that follows from them; a link with hostile values shows the defaults, a 🔗 note
 for each refused value, and no exception.
 
@@ -12,12 +12,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from lib.figures.broadcast import broadcast_animation
-from lib.lesson import PLAN
+from lib.site.lesson import PLAN
 from lib.quiz import make_question
 from lib.train.config import PRESETS
-from lib.views import BY_PAGE, page_path, query_string
+from lib.site.views import BY_PAGE, page_path, query_string
 from tests.browser.helpers import expect_metric, expect_no_exception, open_app_page
 
 LABELS = load_mnist().train_labels                     # the bundled sample, as the server has it

@@ -11,9 +11,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lib.chapter import PAGES
-from lib.lesson import PLAN
-from lib.views import link
+from lib.site.chapter import PAGES
+from lib.site.lesson import PLAN
+from lib.site.views import link
 from tests.browser.helpers import SCREENSHOTS, expect_no_exception, open_app_page
 from tests.browser.test_links import VIEWS, expect_view
 

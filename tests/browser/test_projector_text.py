@@ -16,8 +16,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from lib.chapter import PAGES
-from lib.views import link
+from lib.site.chapter import PAGES
+from lib.site.views import link
 from tests.browser.helpers import expect_no_exception, open_app_page
 from tests.browser.test_links import VIEWS
 

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from lib.quiz import KINDS, drill_question
-from lib.shapes import format_shape
+from lib.rules.shapes import format_shape
 from tests.browser.helpers import (assert_no_exception, expect_metric, open_app_page, screenshot,
                                    wait_idle)
 

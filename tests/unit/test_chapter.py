@@ -1,7 +1,7 @@
-"""lib/chapter.py: the one list of pages."""
+"""lib/site/chapter.py: the one list of pages."""
 from pathlib import Path
 
-from lib.chapter import BY_URL_PATH, HOME, PAGES, sections
+from lib.site.chapter import BY_URL_PATH, HOME, PAGES, sections
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_sections_keep_chapter_order():
 
 
 def test_the_lesson_path_walks_the_chapter_in_order():
-    from lib.chapter import lesson_neighbours
+    from lib.site.chapter import lesson_neighbours
     path = [p for p in PAGES if p.lesson]
     assert lesson_neighbours(path[0].url_path) == (None, path[1])
     assert lesson_neighbours(path[-1].url_path) == (path[-2], None)

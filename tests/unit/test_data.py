@@ -4,8 +4,8 @@ import sys
 import numpy as np
 import pytest
 
-from lib import data as data_mod
-from lib.data import DataUnavailable, load_mnist
+from lib.core import data as data_mod
+from lib.core.data import DataUnavailable, load_mnist
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_cached_file_is_read_with_numpy_and_honours_keras_home(keras_home):
 def test_reading_the_cache_does_not_import_tensorflow(keras_home):
     write_fake_cache(keras_home)
     import subprocess
-    code = ("import sys; from lib.data import load_mnist; d = load_mnist(); "
+    code = ("import sys; from lib.core.data import load_mnist; d = load_mnist(); "
             "print(d.source, 'tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**__import__("os").environ, "KERAS_HOME": str(keras_home)},

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from lib.data import load_mnist
-from lib.digit_draw import CENTRE, centre_of_mass, preprocess, resize, to_gray
+from lib.core.data import load_mnist
+from lib.train.digit_draw import CENTRE, centre_of_mass, preprocess, resize, to_gray
 
 
 def canvas(strokes, size=280, white_on_black=True):

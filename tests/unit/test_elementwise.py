@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lib.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, MAX_RACE_ELEMENT_STEPS,
+from lib.rules.elementwise import (BOOK_RACE_REPEATS, BOOK_RACE_SHAPE, MAX_RACE_ELEMENT_STEPS,
                              max_repeats, naive_add, naive_add_relu, numpy_add_relu, race_inputs, small_integer_matrix,
                              naive_relu)
-from lib.elementwise import broadcast_view_strides, memory_report
-from lib.race import race
-from lib.shapes import ShapeError, broadcast_steps
+from lib.rules.elementwise import broadcast_view_strides, memory_report
+from lib.rules.race import race
+from lib.rules.shapes import ShapeError, broadcast_steps
 from tests.unit.strategies import compatible_pair
 
 small_shapes = st.one_of(st.tuples(st.integers(0, 7)), st.tuples(st.integers(0, 7), st.integers(0, 7)))
@@ -110,7 +110,7 @@ def test_memory_report_needs_no_allocation():
 @settings(max_examples=100, deadline=None)
 @given(compatible_pair())
 def test_apply_steps_matches_broadcasting(pair):
-    from lib.elementwise import apply_steps
+    from lib.rules.elementwise import apply_steps
     a, b = pair
     x = np.arange(int(np.prod(a)), dtype=float).reshape(a)
     y = -np.arange(int(np.prod(b)), dtype=float).reshape(b)
@@ -119,13 +119,13 @@ def test_apply_steps_matches_broadcasting(pair):
 
 
 def test_apply_steps_refuses_a_conflict():
-    from lib.elementwise import apply_steps
+    from lib.rules.elementwise import apply_steps
     with pytest.raises(ShapeError):
         apply_steps(np.zeros((3, 5)), np.zeros((4, 5)), broadcast_steps((3, 5), (4, 5)))
 
 
 def test_broadcast_view_code_names_the_zero_strides():
-    from lib.elementwise import broadcast_view_code
+    from lib.rules.elementwise import broadcast_view_code
     code = broadcast_view_code((32, 10), (10,))
     assert "np.broadcast_to(y, (32, 10))" in code and "(0, 8)" in code and "x_view" not in code
     assert "x_view.strides  # (8, 0)" in broadcast_view_code((3, 1), (1, 4))
@@ -134,7 +134,7 @@ def test_broadcast_view_code_names_the_zero_strides():
 # ---------------------------------------------------------------- the notebook's examples
 
 def test_the_notebooks_relu_and_add_examples_against_numpy():
-    from lib.elementwise import BOOK_ADD_INPUTS, BOOK_RELU_INPUT, relu_slip
+    from lib.rules.elementwise import BOOK_ADD_INPUTS, BOOK_RELU_INPUT, relu_slip
     assert BOOK_RELU_INPUT == [[1, 2, -3], [2, -1, 3], [0, -32, -1]]
     assert BOOK_ADD_INPUTS == ([[1, 2, 3], [4, 5, 6]], [[10, 20, 30], [40, 50, 60]])
     slip, fix = relu_slip()
@@ -149,7 +149,7 @@ def test_the_notebooks_relu_and_add_examples_against_numpy():
 
 def test_the_slip_cells_print_what_the_page_says(capsys):
     """Run the shown lines themselves (our own text, with naive_relu/naive_add in scope)."""
-    from lib.elementwise import relu_slip
+    from lib.rules.elementwise import relu_slip
     for cell in relu_slip():
         namespace = {"np": np, "naive_relu": naive_relu, "naive_add": naive_add}
         if cell.code.startswith("print(naive_relu"):
@@ -159,7 +159,7 @@ def test_the_slip_cells_print_what_the_page_says(capsys):
 
 
 def test_the_race_code_makes_the_race_inputs():
-    from lib.elementwise import race_code
+    from lib.rules.elementwise import race_code
     code = race_code(BOOK_RACE_SHAPE, BOOK_RACE_REPEATS)
     setup = code.split("t0 = time.time()")[0]
     namespace = {"np": np}

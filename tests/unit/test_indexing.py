@@ -1,4 +1,4 @@
-"""lib/indexing.py against NumPy as the oracle, plus hostile input."""
+"""lib/rules/indexing.py against NumPy as the oracle, plus hostile input."""
 from __future__ import annotations
 
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from lib.indexing import (MAX_INT, IndexParseError, batch_info, describe_positions,
+from lib.rules.indexing import (MAX_INT, IndexParseError, batch_info, describe_positions,
                           describe_selection, format_index, index_to_show, item_shape,
                           parse_index, selection_code)
 
@@ -162,7 +162,7 @@ def test_book_examples(text, shape):
 
 
 def test_with_array_name():
-    from lib.indexing import with_array_name
+    from lib.rules.indexing import with_array_name
     assert with_array_name("10:100") == "train_images[10:100]"
     assert with_array_name(" [10:100] ") == "train_images[10:100]"
     assert with_array_name("x[1]") == "x[1]"
@@ -349,7 +349,7 @@ def test_hostile_input_is_refused_with_bounded_work(text, monkeypatch):
     the evaluator walks is small (no timing: a shared CI machine makes those flaky)."""
     import ast
 
-    import lib.indexing as indexing
+    import lib.rules.indexing as indexing
     parsed = []
     real_parse = ast.parse
 

@@ -1,6 +1,6 @@
 """The house rules of the layout, checked on the code itself:
 - only lib/ui/ imports Streamlit, so every other lib module is testable without a server;
-- only lib/train/tf.py imports TensorFlow or Keras: everything else asks it (importing them
+- only lib/core/tf.py imports TensorFlow or Keras: everything else asks it (importing them
   in two threads at once breaks both imports, and a server imports them in the background);
 - pages that do not train never import TensorFlow (5-7 s and ~700 MB per server)."""
 import ast
@@ -51,7 +51,7 @@ def test_pages_that_do_not_train_never_import_tensorflow(page):
     assert out.stdout.strip() == "[]", f"{page} pulls in {out.stdout.strip()}"
 
 
-TF_OWNER = ROOT / "lib" / "train" / "tf.py"
+TF_OWNER = ROOT / "lib" / "core" / "tf.py"
 TF_PACKAGES = ("tensorflow", "keras")
 
 
@@ -86,7 +86,7 @@ def tensorflow_imports(path: Path) -> list[str]:
 def test_only_the_owner_imports_tensorflow_and_keras(path):
     found = tensorflow_imports(path)
     assert not found, (f"{path.relative_to(ROOT)} imports TensorFlow/Keras itself ({found}): "
-                       "use `from lib.train.tf import tensorflow, keras`, which hands them "
+                       "use `from lib.core.tf import tensorflow, keras`, which hands them "
                        "out once the server's warm-up is over")
 
 
@@ -96,7 +96,7 @@ def test_the_owner_check_sees_every_kind_of_import(tmp_path):
                       "def f():\n    import keras.ops\n    from keras import layers\n"
                       "    from tensorflow.python import ops\n"
                       "    importlib.import_module('keras')\n    __import__('tensorflow')\n"
-                      "from lib.train.tf import keras\nfrom . import keras_like\n"
+                      "from lib.core.tf import keras\nfrom . import keras_like\n"
                       "s = 'import keras'\n")
     assert [f.split(":")[0] for f in tensorflow_imports(sample)] == [
         "line 2", "line 4", "line 5", "line 6", "line 7", "line 8"]

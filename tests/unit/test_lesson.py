@@ -1,9 +1,9 @@
-"""lib/lesson.py: the teachers' plan fills 50 minutes and every link opens a real view."""
+"""lib/site/lesson.py: the teachers' plan fills 50 minutes and every link opens a real view."""
 from urllib.parse import parse_qsl, urlsplit
 
-from lib.chapter import BY_URL_PATH
-from lib.lesson import LESSON_MINUTES, PLAN, schedule, total_minutes
-from lib.views import BY_PAGE, page_path
+from lib.site.chapter import BY_URL_PATH
+from lib.site.lesson import LESSON_MINUTES, PLAN, schedule, total_minutes
+from lib.site.views import BY_PAGE, page_path
 
 
 def test_the_plan_fills_the_lesson():

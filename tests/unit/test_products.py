@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.products import (DENSE_LAYER_CODE, DOT_RULE_PRESETS, PRODUCT_PRESETS, check_product,
+from lib.rules.products import (DENSE_LAYER_CODE, DOT_RULE_PRESETS, PRODUCT_PRESETS, check_product,
                           dot_code, dot_race_metrics, matmul_code, matmul_steps,
                           naive_matrix_dot, naive_matrix_vector_dot, naive_vector_dot,
                           random_matrix, typed_matrix)
-from lib.race import RaceResult
-from lib.shapes import ShapeError, format_shape, parse_shape
+from lib.rules.race import RaceResult
+from lib.rules.shapes import ShapeError, format_shape, parse_shape
 
 SETTINGS = settings(max_examples=100, deadline=None)
 dims = st.integers(1, 5)
@@ -65,8 +65,8 @@ def test_mismatches_raise_shape_error(fn, x, y):
 
 # ------------------------------------------------------------ which axes are paired
 
-from lib.products import paired_axes                                    # noqa: E402
-from lib.shapes import dot_shape, matmul_shape, tensordot_shape         # noqa: E402
+from lib.rules.products import paired_axes                                    # noqa: E402
+from lib.rules.shapes import dot_shape, matmul_shape, tensordot_shape         # noqa: E402
 
 small_shapes = st.lists(st.integers(1, 3), min_size=0, max_size=4).map(tuple)
 RULES = {"dot": dot_shape, "matmul": matmul_shape, "tensordot": tensordot_shape}
@@ -103,7 +103,7 @@ def test_pairing_agrees_with_the_shape_rule(op, a, b):
 
 # ------------------------------------------------------ the dot sentence and NumPy's own words
 
-from lib.products import (CLAIMED, dot_claim_code, dot_pairing_sentence,   # noqa: E402
+from lib.rules.products import (CLAIMED, dot_claim_code, dot_pairing_sentence,   # noqa: E402
                           numpy_says, order_note)
 
 dot_shapes = st.lists(st.integers(1, 4), min_size=0, max_size=4).map(tuple)

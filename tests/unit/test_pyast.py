@@ -1,4 +1,4 @@
-"""lib/pyast.py: every parse in the app goes through the one lock."""
+"""lib/core/pyast.py: every parse in the app goes through the one lock."""
 import ast
 import re
 import threading
@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from lib import pyast
+from lib.core import pyast
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_no_module_calls_ast_parse_directly():
     """CPython 3.11's parser is not safe across threads (two students' runs parsing at once
-    raised SystemError in bench/classroom.py); only lib/pyast.py may call it."""
+    raised SystemError in bench/classroom.py); only lib/core/pyast.py may call it."""
     offenders = [str(p.relative_to(ROOT)) for p in [*ROOT.glob("lib/**/*.py"),
                                                      *ROOT.glob("pages/*.py")]
                  if p.name != "pyast.py" and re.search(r"\bast\.parse\(", p.read_text())]
@@ -47,7 +47,7 @@ def test_the_other_threads_race_is_parsed_again(monkeypatch):
     again", any other error is raised as it is."""
     import ast
 
-    from lib import pyast
+    from lib.core import pyast
 
     real, failures = ast.parse, [2]
 

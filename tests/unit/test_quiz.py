@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import pyast
-from lib.indexing import describe_selection, parse_index
+from lib.core import pyast
+from lib.rules.indexing import describe_selection, parse_index
 from lib.quiz import (BUDGET, KINDS, LEVELS, MAX_ANSWER_RANK, MAX_ANSWER_TEXT, MAX_QUESTION_RANK,
                       MAX_QUESTION_SIZE, MAX_SEED, ShapeQuestion, _make_question,
                       broadcast_question, dot_question, drill_question,
                       make_question, mark, new_seed, pick_kind, read_seed, reshape_question,
                       run_numpy, slicing_question, transpose_question)
-from lib.shapes import (ShapeError, broadcast_shape, dot_shape, format_shape, matmul_shape,
+from lib.rules.shapes import (ShapeError, broadcast_shape, dot_shape, format_shape, matmul_shape,
                         reshape_shape, tensordot_shape, transpose_shape)
 from tests.unit.strategies import numpy_broadcast
 
@@ -70,7 +70,7 @@ def numpy_says(question: ShapeQuestion):
 
 
 def rule_says(question: ShapeQuestion):
-    """The shape the rule in lib.shapes / lib.indexing gives for the question's call."""
+    """The shape the rule in lib.rules.shapes / lib.rules.indexing gives for the question's call."""
     what, a = question.call[0], question.shapes[0]
     b = question.shapes[1] if len(question.shapes) > 1 else None
     try:

@@ -1,8 +1,8 @@
-"""lib/race.py: the naive-vs-NumPy race reports both sides and whether they agree."""
+"""lib/rules/race.py: the naive-vs-NumPy race reports both sides and whether they agree."""
 import numpy as np
 import pytest
 
-from lib.race import RaceResult, race, random_operands
+from lib.rules.race import RaceResult, race, random_operands
 
 
 def test_race_times_both_sides_and_compares_their_results():

@@ -1,4 +1,4 @@
-"""lib/reshape.py: the Reshape page's code says what NumPy really does (NumPy as the oracle:
+"""lib/rules/reshape.py: the Reshape page's code says what NumPy really does (NumPy as the oracle:
 each panel is run and its comments checked against the arrays it makes)."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.reshape import NOTEBOOK_EXAMPLES, reshape_code, transpose_code, transposed_reading
-from lib.shapes import format_shape
+from lib.rules.reshape import NOTEBOOK_EXAMPLES, reshape_code, transpose_code, transposed_reading
+from lib.rules.shapes import format_shape
 
 SETTINGS = settings(max_examples=100, deadline=None)
 

@@ -1,5 +1,5 @@
-"""lib/server.py: the janitor collects (the warm-up that freezes the training stack is
-lib/train/tf.py's: tests/unit/train/test_tf.py). Counts only: nothing here depends on
+"""lib/core/server.py: the janitor collects (the warm-up that freezes the training stack is
+lib/core/tf.py's: tests/unit/train/test_tf.py). Counts only: nothing here depends on
 machine speed."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import weakref
 
 import pytest
 
-from lib.server import Janitor, trim_heap
+from lib.core.server import Janitor, trim_heap
 
 
 def test_janitor_collects_cyclic_garbage_when_asked():

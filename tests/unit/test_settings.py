@@ -1,11 +1,11 @@
-"""lib/settings.py: a page's settings declared once; values from outside checked against it."""
+"""lib/site/settings.py: a page's settings declared once; values from outside checked against it."""
 import math
 
 import pytest
 from hypothesis import given, strategies as st
 
-from lib.settings import MAX_TEXT, PageSettings, Setting
-from lib.shapes import parse_shape
+from lib.site.settings import MAX_TEXT, PageSettings, Setting
+from lib.rules.shapes import parse_shape
 
 SETTINGS = PageSettings((
     Setting("rate", "p_rate", 0.1, "rate", "select_slider", (0.01, 0.1, 1.0)),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib import tape
+from lib.rules import tape
 
 
 def test_the_books_example_gives_2_from_a_watched_constant():
@@ -81,6 +81,6 @@ def test_curve_contains_the_point_and_the_snippet_names_the_book_variables():
 
 
 def test_importing_the_helpers_does_not_import_tensorflow():
-    code = "import sys; import lib.tape, lib.figures.training; print('tensorflow' in sys.modules)"
+    code = "import sys; import lib.rules.tape, lib.figures.training; print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from lib.figures.tensors import cell_positions, tensor_cubes
-from lib.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
-from lib.units import format_bytes
+from lib.rules.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
+from lib.core.units import format_bytes
 
 
 def test_examples_have_ranks_0_to_3():
@@ -75,7 +75,7 @@ def test_the_examples_are_the_notebooks_literals_as_numpy_makes_them():
      "from 5,421 fives to 6,742 ones"),
     ([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009], "from 892 fives to 1,135 ones")])
 def test_label_counts_sentence_says_what_bincount_shows(counts, words):
-    from lib.tensors import label_counts_sentence
+    from lib.rules.tensors import label_counts_sentence
     labels = np.repeat(np.arange(10), counts)
     assert words in label_counts_sentence("train_labels", labels)
     assert ("not exactly" in label_counts_sentence("y", labels)) == (len(set(counts)) > 1)
@@ -83,7 +83,7 @@ def test_label_counts_sentence_says_what_bincount_shows(counts, words):
 
 @pytest.mark.parametrize("n", [1, 6, 7, 1000, 60000])
 def test_short_repr_is_numpys_own_summary(n):
-    from lib.tensors import short_repr
+    from lib.rules.tensors import short_repr
     labels = (np.arange(n) * 7 % 10).astype(np.uint8)
     with np.printoptions(threshold=6, edgeitems=3):
         assert short_repr(labels) == repr(labels)

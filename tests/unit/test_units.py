@@ -1,8 +1,8 @@
-"""lib/units.py: one way to write sizes, decimal units (1 kB = 1,000 bytes)."""
+"""lib/core/units.py: one way to write sizes, decimal units (1 kB = 1,000 bytes)."""
 import pytest
 from hypothesis import given, strategies as st
 
-from lib.units import format_bytes
+from lib.core.units import format_bytes
 
 
 @pytest.mark.parametrize("n, text", [

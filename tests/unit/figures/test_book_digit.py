@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from lib.figures.book_digit import book_digit_figure, png_bytes
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from lib.figures.broadcast import COLORS, broadcast_animation, stand_in_shapes
-from lib.shapes import (BROADCAST_OPERATIONS, BROADCAST_OPS, broadcast_steps, expression_text,
+from lib.rules.shapes import (BROADCAST_OPERATIONS, BROADCAST_OPS, broadcast_steps, expression_text,
                         pad_shape, parse_shape)
 from tests.unit.strategies import clashing_pair, compatible_pair, numpy_broadcast, shapes
 

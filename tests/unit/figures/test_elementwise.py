@@ -2,7 +2,7 @@
 import numpy as np
 
 from lib.figures.elementwise import race_bars, value_grids
-from lib.race import RaceResult
+from lib.rules.race import RaceResult
 
 
 def test_value_grids_share_one_scale_centred_on_zero():

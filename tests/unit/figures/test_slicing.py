@@ -4,7 +4,7 @@ import pytest
 
 from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
                                  selected_crops)
-from lib.indexing import batch_info, describe_selection, parse_index
+from lib.rules.indexing import batch_info, describe_selection, parse_index
 
 SHAPE = (4000, 28, 28)
 rng = np.random.default_rng(0)
@@ -93,7 +93,7 @@ def test_axis_sentences_speak_plainly():
 def test_slicing_modules_do_not_import_tensorflow_or_streamlit():
     import subprocess
     import sys
-    code = ("import sys, lib.indexing, lib.figures.slicing; "
+    code = ("import sys, lib.rules.indexing, lib.figures.slicing; "
             "print(any(m.split('.')[0] in ('tensorflow', 'keras', 'streamlit') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

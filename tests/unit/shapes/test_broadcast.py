@@ -1,11 +1,11 @@
-"""The broadcasting rule and its step-by-step explanation (lib/shapes.py), against NumPy."""
+"""The broadcasting rule and its step-by-step explanation (lib/rules/shapes.py), against NumPy."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.shapes import (ShapeError, aligned_shapes, broadcast_shape, broadcast_steps,
+from lib.rules.shapes import (ShapeError, aligned_shapes, broadcast_shape, broadcast_steps,
                         steps_code)
 from tests.unit.strategies import compatible_pair, numpy_broadcast, shapes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.shapes import MAX_SHAPE_TEXT, format_shape, parse_shape
+from lib.rules.shapes import MAX_SHAPE_TEXT, format_shape, parse_shape
 
 
 @pytest.mark.parametrize("text, shape", [

@@ -1,9 +1,9 @@
-"""The product, reshape and transpose rules in lib/shapes.py agree with NumPy."""
+"""The product, reshape and transpose rules in lib/rules/shapes.py agree with NumPy."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.shapes import (MAX_FIT_SEARCH, ShapeError, dot_shape, matmul_shape, parse_axes,
+from lib.rules.shapes import (MAX_FIT_SEARCH, ShapeError, dot_shape, matmul_shape, parse_axes,
                         reshape_shape, shapes_that_fit, tensordot_axes, tensordot_shape,
                         transpose_order, transpose_shape)
 

@@ -15,7 +15,7 @@ from keras import ops
 
 from lib.train.naive import BatchGenerator  # noqa: E402  (imports TensorFlow once for the module)
 from lib.train import naive
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from lib.train.config import TrainConfig, initial_weights
 from lib.train.live import BatchEvent, EpochEvent
 from lib.train.trainer import Trainer, evaluation_printout, fit_printout, prepare_data

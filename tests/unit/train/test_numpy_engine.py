@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from lib.train.config import initial_weights as init_weights
 from lib.train.numpy_engine import (NumpyEngine, loss_and_gradients,
                               tape_gradient_check)

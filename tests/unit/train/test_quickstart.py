@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from lib.train.metrics import confusion_matrix
 from lib.figures.training import format_prediction_vector
 from lib.train.quickstart import (build_model, evaluation_due, evaluation_report,
@@ -122,7 +122,7 @@ def test_confusion_matrix_counts():
 def test_importing_the_page_modules_does_not_import_tensorflow():
     import subprocess
     import sys
-    code = ("import sys; import lib.train.quickstart, lib.figures.inside, lib.digit_draw, "
+    code = ("import sys; import lib.train.quickstart, lib.figures.inside, lib.train.digit_draw, "
             "lib.train.numpy_engine; print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lib.train import trainer as training
-from lib.data import load_mnist
+from lib.core.data import load_mnist
 from lib.train.live import BatchEvent, EpochEvent, LiveRun
 from lib.train.config import TrainConfig, initial_weights
 from lib.train.engines import ENGINES, EngineSpec

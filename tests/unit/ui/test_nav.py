@@ -1,5 +1,5 @@
 """lib/ui/nav.py: a direct link's hand-over is only ever followed to a page of the chapter."""
-from lib.chapter import PAGES
+from lib.site.chapter import PAGES
 from lib.ui.nav import REDIRECT_PARAM, redirect_target
 
 

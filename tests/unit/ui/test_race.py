@@ -1,4 +1,4 @@
-"""lib/ui/race.py under AppTest: the race button runs lib.race.race only on a click, keeps
+"""lib/ui/race.py under AppTest: the race button runs lib.rules.race.race only on a click, keeps
 its result across reruns, and the scoreboard shows it."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from lib.race import RaceResult
+from lib.rules.race import RaceResult
 
 
 def race_script():

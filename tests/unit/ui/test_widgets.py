@@ -26,7 +26,7 @@ def test_shape_badges_draw_one_metric_per_column_in_order():
 def settings_row_script():
     import streamlit as st
 
-    from lib.settings import PageSettings, Setting
+    from lib.site.settings import PageSettings, Setting
     from lib.ui.widgets import settings_expander, settings_row
 
     settings = PageSettings((

@@ -13,7 +13,7 @@ import importlib.util
 import textwrap
 from typing import Any
 
-from lib import pyast
+from lib.core import pyast
 
 
 def source(*items: Any) -> str:

@@ -7,12 +7,12 @@ attribute ..." in the other, every time. A server imports TensorFlow in the back
 students already click (the warm-up below), so every use of TensorFlow or Keras goes through
 this module, and tests/unit/test_layout.py fails on any other module that imports them.
 
-- `start_warm_up(steps)`, once per server process (lib/server.py `start_housekeeping`,
+- `start_warm_up(steps)`, once per server process (lib/train/warm.py `start_housekeeping`,
   called by the router after the first page is drawn): a background thread imports
   TensorFlow then Keras, runs the steps it is given (the server's, lib/train/warm.py: one
   tiny step of each engine kind, which imports what TensorFlow and Keras load lazily on
   first use while no student's run is using them), collects and calls `gc.freeze()` (why:
-  lib/server.py). The exit waits for it (see `WarmUp.start`). The steps are passed in, not
+  lib/core/server.py). The exit waits for it (see `WarmUp.start`). The steps are passed in, not
   imported here: this module imports nothing of the app, so nothing imports back into it.
 - `tensorflow()` and `keras()` hand the modules out only once that warm-up is over: they
   block (up to `timeout` seconds) while it runs, and raise `TensorFlowUnavailable`, with the

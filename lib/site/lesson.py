@@ -1,14 +1,14 @@
 """A 50-minute class on Chapter 2, step by step: what to put on the projector, what to ask,
 and a link that opens the exact view. Written by us for teachers; pure data. The links are
-built from the pages' declared settings (lib/views.py), so a test checks that every one
+built from the pages' declared settings (lib/site/views.py), so a test checks that every one
 opens a view that exists, with values the page accepts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lib.chapter import BY_URL_PATH, ChapterPage
+from lib.site.chapter import BY_URL_PATH, ChapterPage
 from lib.train.config import PRESETS, TRAIN_SETTINGS
-from lib.views import link
+from lib.site.views import link
 
 
 def _preset(name: str) -> dict:

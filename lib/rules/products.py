@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.race import RaceResult
-from lib.shapes import ShapeError, dot_shape, format_shape, matmul_shape, tensordot_shape
+from lib.rules.race import RaceResult
+from lib.rules.shapes import ShapeError, dot_shape, format_shape, matmul_shape, tensordot_shape
 
 
 # ----------------------------------------------------------------- naive loops
@@ -163,9 +163,9 @@ def paired_axes(op: str, a: tuple[int, ...], b: tuple[int, ...], axes: int = 1) 
     """Which axes np.dot ("dot"), np.matmul ("matmul") or np.tensordot ("tensordot") pair.
 
     Describes the rule even when the sizes disagree (so a figure can draw the red pair);
-    the shape itself comes from lib.shapes. Raises ShapeError only when an axis is missing.
+    the shape itself comes from lib.rules.shapes. Raises ShapeError only when an axis is missing.
     """
-    from lib.shapes import tensordot_axes            # local: keeps the import list short
+    from lib.rules.shapes import tensordot_axes            # local: keeps the import list short
 
     a, b = tuple(a), tuple(b)
     if op == "dot":
@@ -214,7 +214,7 @@ def _paired_axis_words(shape: tuple[int, ...], axis: int, name: str) -> str:
 def dot_pairing_sentence(x_shape: tuple[int, ...], y_shape: tuple[int, ...],
                          names: tuple[str, str] = ("x", "y")) -> str:
     """What `np.dot(x, y)` does with these shapes, in one or two sentences that agree with
-    lib.shapes.dot_shape (and so with NumPy): which axes it pairs (x's last axis with y's
+    lib.rules.shapes.dot_shape (and so with NumPy): which axes it pairs (x's last axis with y's
     second-to-last, or with y's only axis when y is a vector), whether their sizes match,
     and the shape that comes out, or that NumPy refuses."""
     x, y = tuple(x_shape), tuple(y_shape)
@@ -297,7 +297,7 @@ class ProductCheck:
     """One product of two shapes, as the N-D section shows it."""
     op: str
     result: tuple[int, ...] | None    # the shape that comes out, None when NumPy refuses
-    error: str | None                 # why it refuses, in our words (lib.shapes)
+    error: str | None                 # why it refuses, in our words (lib.rules.shapes)
     pairing: Pairing | None           # the axes it pairs; None when an operand has none
     numpy_words: str | None           # NumPy's own error, when it refuses (None: not tried)
 

@@ -1,4 +1,4 @@
-"""Every page's settings, declared once (lib/settings.py): what a student can change on a
+"""Every page's settings, declared once (lib/site/settings.py): what a student can change on a
 page, hence what a link to a view of that page can carry. The pages draw their widgets
 from these declarations (ui.setting_widget binds each one to the URL), the teachers' page
 builds its links from them, and the browser tests open every page with non-default and
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from lib.chapter import HOME as HOME_PAGE
-from lib.indexing import IndexParseError, parse_index
+from lib.site.chapter import HOME as HOME_PAGE
+from lib.rules.indexing import IndexParseError, parse_index
 from lib.quiz import KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, MAX_SEED
-from lib.settings import CHOICES, PageSettings, Setting
-from lib.shapes import BROADCAST_OPERATIONS, expression_text, parse_axes, parse_shape
-from lib.tape import FUNCTIONS
-from lib.tensors import DTYPES, MAX_BUILD_RANK
+from lib.site.settings import CHOICES, PageSettings, Setting
+from lib.rules.shapes import BROADCAST_OPERATIONS, expression_text, parse_axes, parse_shape
+from lib.rules.tape import FUNCTIONS
+from lib.rules.tensors import DTYPES, MAX_BUILD_RANK
 from lib.train.config import N_FIXED_DIGITS, TRAIN_SETTINGS
 from lib.train.quickstart import QUICKSTART_SETTINGS
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.race import random_operands
-from lib.shapes import Shape, broadcast_shape, format_shape
-from lib.units import format_bytes
+from lib.rules.race import random_operands
+from lib.rules.shapes import Shape, broadcast_shape, format_shape
+from lib.core.units import format_bytes
 
 
 def _check_rank(x: np.ndarray) -> None:
@@ -93,7 +93,7 @@ def race_inputs(shape: Shape, seed: int = RACE_SEED) -> tuple[np.ndarray, np.nda
 
 
 def race_code(shape: Shape, repeats: int, seed: int = RACE_SEED) -> str:
-    """The race as the page runs it (race_inputs, then lib.race.race timing both sides)."""
+    """The race as the page runs it (race_inputs, then lib.rules.race.race timing both sides)."""
     shape = tuple(shape)
     return f"""\
 import time
@@ -204,7 +204,7 @@ def apply_steps(x: np.ndarray, y: np.ndarray, steps) -> tuple[np.ndarray, np.nda
     Returns x and y stretched to the same shape (real copies, unlike broadcasting).
     Raises ShapeError at a "conflict" step, as NumPy would refuse.
     """
-    from lib.shapes import ShapeError
+    from lib.rules.shapes import ShapeError
     arrays = [np.asarray(x), np.asarray(y)]
     for step in steps:
         if step.kind == "expand":

@@ -1,9 +1,7 @@
 """Housekeeping for one server process shared by a whole class. No Streamlit here.
 
-`start_housekeeping()` is the router's one call, once per process, after the first page is
-drawn: Keras's state kept between script runs (the router's Streamlit workaround, passed
-in), the TensorFlow warm-up (lib/train/tf.py, the one owner of TensorFlow and Keras), and
-the janitor.
+The janitor and the heap trim. The router starts them once per process, with the TensorFlow
+warm-up (lib/core/tf.py), through lib/train/warm.py `start_housekeeping`.
 
 Why this exists (measured on a 2-core machine, see bench/classroom.py):
 - With TensorFlow and Keras imported the interpreter tracks ~400,000 long-lived objects
@@ -14,7 +12,7 @@ Why this exists (measured on a 2-core machine, see bench/classroom.py):
 - `gc.freeze()` moves every object alive at that moment into a permanent generation that
   collections skip: afterwards a full collection visits only what sessions create (a
   naive engine ~750 objects, a Keras quick-start model ~8,000) and takes ~1 ms when idle.
-  So the warm-up (lib/train/tf.py) imports and warms the whole training stack once, in the
+  So the warm-up (lib/core/tf.py) imports and warms the whole training stack once, in the
   background, collects, and freezes. Objects created later (sessions, models) are
   collected as usual.
 - Freezing has one cost: anything alive at that instant is never collected. That is the
@@ -35,23 +33,6 @@ import sys
 import threading
 import time
 from typing import Callable
-
-
-def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
-                       ) -> threading.Thread:
-    """Once per server process: `keep_keras_state()` first (Streamlit must stop clearing
-    Keras's session before Keras is imported: lib/ui/internals.py), then the TensorFlow
-    warm-up in the background (returned: its thread), then the janitor, which skips its
-    turn while any run trains. Pages that do not train never wait for any of it."""
-    from lib.train import warm
-    from lib.train.live import SHARED
-    from lib.train.tf import start_warm_up
-
-    keep_keras_state()
-    thread = start_warm_up(warm.training_stack)
-    JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
-    JANITOR.start()
-    return thread
 
 
 class Janitor:

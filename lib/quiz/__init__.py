@@ -10,8 +10,8 @@ A question is fully determined by (kind, level, seed), so it can be linked:
 Levels: "basic" (ranks 0-3, as in the book) and "harder" (rank 4-5, negative axes and
 steps, tensordot with axes=2). Each question carries the code the student sees, the
 answer NumPy gives (a shape, or None when NumPy raises), and an explanation that walks
-the rule on this very question. The rules live in lib.shapes, lib.indexing and
-lib.products; this module draws questions, runs NumPy on small int8 arrays to get the
+the rule on this very question. The rules live in lib.rules.shapes, lib.rules.indexing and
+lib.rules.products; this module draws questions, runs NumPy on small int8 arrays to get the
 answer, and marks what the student typed. Nothing is ever eval'ed. No Streamlit here.
 """
 from __future__ import annotations
@@ -24,9 +24,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from lib.indexing import IndexParseError, describe_selection, format_index, parse_index
-from lib.products import paired_axes
-from lib.shapes import (BROADCAST_OPERATIONS, Shape, ShapeError, broadcast_shape, broadcast_steps,
+from lib.rules.indexing import IndexParseError, describe_selection, format_index, parse_index
+from lib.rules.products import paired_axes
+from lib.rules.shapes import (BROADCAST_OPERATIONS, Shape, ShapeError, broadcast_shape, broadcast_steps,
                         dot_shape, expression_text, format_shape, matmul_shape, pad_shape,
                         parse_shape, reshape_shape, tensordot_axes, tensordot_shape,
                         transpose_shape)

@@ -1,7 +1,7 @@
 """The Reshape & transpose page's worked examples as code a student can paste, each with
 what NumPy answers: the notebook's reshapes and transpose, a reshape of numbered elements
 and what it prints, and a small transpose read in memory order. The shape rules
-themselves are in lib/shapes.py.
+themselves are in lib/rules/shapes.py.
 
 NumPy only; no Streamlit here.
 """
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from lib.shapes import Shape, format_shape, reshape_shape, transpose_shape
+from lib.rules.shapes import Shape, format_shape, reshape_shape, transpose_shape
 
 # The notebook's examples, (code, caption): every comment is what NumPy gives (checked by
 # running the code in tests/unit/test_reshape.py).

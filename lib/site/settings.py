@@ -7,7 +7,7 @@ defaults. Like TensorFlow Playground's state.ts: every setting is declared in on
 Values that arrive from outside (a URL, a stale session) are user input: `Setting.check`
 accepts only the declared type and range, and `PageSettings.read` falls back to the default,
 with a note saying why, for anything else. Text settings name a whitelist parser (for
-example lib.shapes.parse_shape) that never evaluates anything.
+example lib.rules.shapes.parse_shape) that never evaluates anything.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Each function exists three times, kept side by side so they cannot drift apart: the
 TensorFlow expression the tape watches, the NumPy curve we draw, and the derivative
-worked out by hand. TensorFlow comes from its one owner, lib/train/tf.py, inside the
+worked out by hand. TensorFlow comes from its one owner, lib/core/tf.py, inside the
 functions that need it (once the server's warm-up is over; the page waits behind a spinner).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from lib.train.tf import tensorflow
+from lib.core.tf import tensorflow
 
 MAX_ABS_X = 1e3            # points and coefficients the student may pick, bounded
 MAX_ABS_COEFF = 1e3

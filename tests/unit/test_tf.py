@@ -1,4 +1,4 @@
-"""lib/train/tf.py, the one owner of TensorFlow and Keras: it hands them out only once the
+"""lib/core/tf.py, the one owner of TensorFlow and Keras: it hands them out only once the
 warm-up is over, runs the warm-up once, says clearly when it failed, and (in a real server
 process) freezes the training stack out of the collector's reach and makes the exit wait.
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from lib.train.tf import THREAD_NAME, TensorFlowUnavailable, WarmUp
+from lib.core.tf import THREAD_NAME, TensorFlowUnavailable, WarmUp
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 FAKE_TF, FAKE_KERAS = types.ModuleType("tensorflow"), types.ModuleType("keras")
 LONG = 60.0              # a bound on waits that should end much sooner (a bug would hang)
 
@@ -155,7 +155,8 @@ REAL_WARM_UP = textwrap.dedent("""
     import gc, json, sys
     sys.path.insert(0, ".")
     import numpy as np
-    from lib.train import tf as owner, warm
+    from lib.core import tf as owner
+    from lib.train import warm
     owner.start_warm_up(warm.training_stack).join()
     report = owner.report()
     from lib.train import config, engines
@@ -170,11 +171,12 @@ REAL_WARM_UP = textwrap.dedent("""
 EXIT_AT_ONCE = textwrap.dedent("""
     import atexit, sys
     sys.path.insert(0, ".")
-    # The router's way (lib/server.start_housekeeping: the warm-up in a daemon thread), then
+    # The router's way (lib/train/warm.start_housekeeping: the warm-up in a daemon thread), then
     # exit at once: the exit waits for the warm-up (this handler, registered first, runs last).
     threads, calls = [], []
     atexit.register(lambda: print("warm-up alive at exit:", threads[0].is_alive(), calls))
-    from lib.server import JANITOR, start_housekeeping
+    from lib.core.server import JANITOR
+    from lib.train.warm import start_housekeeping
     threads.append(start_housekeeping(lambda: calls.append("keep keras state")))
     calls.append("warm-up " + ("started" if threads[0].is_alive() else "over"))
 """)
@@ -184,7 +186,8 @@ QUICK_START_AT_ONCE = textwrap.dedent("""
     import json, math, sys
     sys.path.insert(0, ".")
     import numpy as np
-    from lib.train import quickstart, tf as owner, warm
+    from lib.core import tf as owner
+    from lib.train import quickstart, warm
     owner.start_warm_up(warm.training_stack)   # the router's warm-up: TensorFlow's import...
     model = quickstart.build_model(0)          # ...and a student presses Start at once
     out = model.train_on_batch(np.zeros((2, 784), np.float32), np.zeros(2, np.int32),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import math
 
-from lib import pyast
+from lib.core import pyast
 Shape = tuple[int, ...]
 
 MAX_RANK = 8               # typed shapes: at most this many axes

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "mnist_sample.npz"
+SAMPLE_PATH = Path(__file__).resolve().parents[2] / "data" / "mnist_sample.npz"
 DOWNLOAD_TIMEOUT_S = 15.0
 # Where keras.datasets.mnist fetches from; a 2 s connection probe saves a 6 s TF import offline.
 ORIGIN_HOST = ("storage.googleapis.com", 443)

@@ -17,8 +17,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from lib import pyast
-from lib.shapes import format_shape
+from lib.core import pyast
+from lib.rules.shapes import format_shape
 
 MAX_INDEX_TEXT = 300       # characters a student may type
 MAX_BRACKET_DEPTH = 12     # ( [ { nested at most this deep
