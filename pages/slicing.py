@@ -2,10 +2,10 @@
 import streamlit as st
 
 from lib.figures.common import as_ink, upscale
-from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
-                                 selected_crops)
-from lib.rules.indexing import (batch_info, describe_selection, index_to_show, item_shape,
-                          parse_index, selection_code)
+from lib.figures.slicing import batch_strip, digit_selection, sample_strip, selected_crops
+from lib.rules.indexing import (axis_sentence, batch_info, describe_selection, index_to_show,
+                                item_shape, parse_index, selection_code)
+from lib.rules import BOOK_BATCH_SIZE as B
 from lib.rules.shapes import format_shape
 from lib import ui
 from lib.ui.quiz import shape_quiz
@@ -15,7 +15,8 @@ ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state
 
 FULL_MNIST_TRAIN = 60_000  # only for the worked example; the page uses len(train_images)
-BOOK_BATCH = "train_images[128 * n : 128 * (n + 1)]"
+BOOK_BATCH = f"train_images[{B} * n : {B} * (n + 1)]"
+BATCH_INDEX = "train_images[batch_size * n : batch_size * (n + 1)]"
 EXAMPLES = ["train_images[10:100]", "train_images[10:100, :, :]",
             "train_images[10:100, 0:28, 0:28]", "train_images[:, 14:, 14:]",
             "train_images[:, 7:-7, 7:-7]", "train_images[4]", "train_images[:, ::2, ::-1]",
@@ -35,8 +36,8 @@ first = ui.top_slot()        # projector mode: the index, then the digit with it
 SIZE_BOUNDS = (1, min(1024, N))
 batch_size = ui.setting_value(SETTINGS["batch_size"], SIZE_BOUNDS)
 last_batch = batch_info(N, batch_size).num_batches - 1
-if ss.get("slicing_n", 0) > last_batch:          # fewer batches than before: take the last
-    ss["slicing_n"] = last_batch
+if ss.get(SETTINGS["n"].key, 0) > last_batch:   # fewer batches than before: take the last
+    ui.apply(SETTINGS, {"n": last_batch})
 variables = {"n": ui.setting_value(SETTINGS["n"], (0, last_batch)), "batch_size": batch_size}
 
 # ---------------------------------------------------------------- 1. type an index
@@ -49,15 +50,15 @@ with ui.main_place(first, "1 · Select part of `train_images`",
     box, badge = st.columns([3, 2] if ui.projector_requested() else [3, 1],  # 1.4x type: room
                             vertical_alignment="bottom")
 text = ui.setting_widget(SETTINGS["index"], box)
-ui.example_buttons(EXAMPLES, "slicing_expr", columns=3, key_prefix="slicing_example")
+ui.example_buttons(EXAMPLES, SETTINGS["index"], columns=3, key_prefix="slicing_example")
 # a typo keeps the pictures of the last index that worked, so the page stays useful
-drawn = index_to_show(train_images.shape, text, variables, ss.get("slicing_last_good"),
+drawn = index_to_show(train_images.shape, text, variables, ui.last_good("slicing_index"),
                       EXAMPLES[0])
 if drawn.fallback:
     ui.show_error(drawn.error)
     st.caption(f"The pictures below still show the last index that worked: `{drawn.text}`.")
 else:
-    ss["slicing_last_good"] = text
+    ui.keep_last_good("slicing_index", text)
 text, index, selection = drawn.text, drawn.index, drawn.selection
 
 samples, rows, cols = selection.axes
@@ -111,11 +112,11 @@ batch_size = ui.setting_widget(SETTINGS["batch_size"], size_col, options=SIZE_BO
 if last_batch > 0:
     n = ui.setting_widget(SETTINGS["n"], n_col, options=(0, last_batch))
 else:
-    n = ss["slicing_n"] = 0
+    n = 0
+    ui.apply(SETTINGS, {"n": n})
     n_col.caption("batch_size covers the whole dataset: there is a single batch.")
 info = batch_info(N, batch_size, n)
-batch_index = parse_index("train_images[batch_size * n : batch_size * (n + 1)]",
-                          {"n": n, "batch_size": batch_size})
+batch_index = parse_index(BATCH_INDEX, {"n": n, "batch_size": batch_size})
 batch_shape = describe_selection(train_images.shape, batch_index).shape
 ui.code_panel(f"batch = train_images[batch_size * n : batch_size * (n + 1)]\n"
               f"# batch_size = {batch_size}, n = {n}  ->  train_images[{info.start}:{info.stop}]\n"
@@ -133,16 +134,16 @@ first_of_batch = train_images[info.start:info.start + 12]          # (up to 12, 
 st.image([upscale(img, 2) for img in as_ink(first_of_batch)], width=56,
          caption=[f"label {y}" for y in train_labels[info.start:info.start + 12]])
 st.caption(f"The first digits of batch {n}: samples {info.start:,} onwards.")
-full = batch_info(FULL_MNIST_TRAIN, 128)
+full = batch_info(FULL_MNIST_TRAIN, B)
 st.info(
-    f"**Worked example, full MNIST:** {FULL_MNIST_TRAIN:,} training images in batches of 128 "
-    f"make ⌈{FULL_MNIST_TRAIN:,} / 128⌉ = **{full.num_batches}** batches (the "
+    f"**Worked example, full MNIST:** {FULL_MNIST_TRAIN:,} training images in batches of {B} "
+    f"make ⌈{FULL_MNIST_TRAIN:,} / {B}⌉ = **{full.num_batches}** batches (the "
     f"`{full.num_batches}/{full.num_batches}` Keras shows each epoch); the last holds "
-    f"{FULL_MNIST_TRAIN:,} − {full.num_batches - 1} × 128 = **{full.last_batch_size}** images. "
+    f"{FULL_MNIST_TRAIN:,} − {full.num_batches - 1} × {B} = **{full.last_batch_size}** images. "
     f"Here, with {N:,} images and batch_size {batch_size}: **{info.num_batches}** batches, "
     f"the last holds **{info.last_batch_size}**.", icon="🧮")
 st.button("Type this batch into the index box above", key="slicing_use_batch",
-          on_click=lambda: ss.update(slicing_expr=BOOK_BATCH.replace("128", "batch_size")))
+          on_click=lambda: ui.apply(SETTINGS, {"index": BATCH_INDEX}))
 
 # ---------------------------------------------------------------- 3. predict the shape
 st.divider()

@@ -371,6 +371,37 @@ def describe_positions(kept: range, limit: int = 6) -> str:
     return f"{head}, …, {kept[-1]}"
 
 
+# --------------------------------------------------------------------------- in words
+
+AXIS_NAMES = ("sample", "row", "column")       # what a position on each axis of the images is
+
+
+def axis_sentence(sel: AxisSelection, names: tuple[str, ...] = AXIS_NAMES) -> str:
+    """'axis 1 (rows, size 28): `7:-7` keeps rows 7, 8, …, 20 (14 of 28)' in markdown."""
+    noun = names[sel.axis] if sel.axis < len(names) else f"position on axis {sel.axis}"
+    head = f"axis {sel.axis} ({noun}s, size {sel.size:,})"
+    if sel.kind == "int":
+        where = f" (counted from the end: {sel.size:,} − {-sel.item})" if sel.item < 0 else ""
+        return (f"**{head}**: `{sel.item}` picks {noun} {sel.positions[0]:,}{where}, "
+                f"and this axis disappears from the result")
+    if sel.kind == "all":
+        how = "filled by `...`" if sel.item is Ellipsis else "not indexed"
+        return f"**{head}**: {how}, so all {sel.size:,} {noun}s are kept"
+    text = _slice_text(sel.item)
+    if sel.count == 0:
+        return f"**{head}**: `{text}` keeps no {noun}s: the result is empty along this axis"
+    if text == ":":
+        return f"**{head}**: `:` keeps all {sel.size:,} {noun}s"
+    order = ", in reverse order" if sel.positions.step < 0 and sel.count > 1 else ""
+    return (f"**{head}**: `{text}` keeps {noun}s {describe_positions(sel.positions)} "
+            f"({sel.count:,} of {sel.size:,}{order})")
+
+
+def _slice_text(item: slice) -> str:
+    parts = ["" if p is None else str(p) for p in (item.start, item.stop)]
+    return ":".join(parts) + ("" if item.step is None else f":{item.step}")
+
+
 # --------------------------------------------------------------------------- the page's index
 
 @dataclass(frozen=True)

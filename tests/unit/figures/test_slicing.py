@@ -2,9 +2,8 @@
 import numpy as np
 import pytest
 
-from lib.figures.slicing import (axis_sentence, batch_strip, digit_selection, sample_strip,
-                                 selected_crops)
-from lib.rules.indexing import batch_info, describe_selection, parse_index
+from lib.figures.slicing import batch_strip, digit_selection, sample_strip, selected_crops
+from lib.rules.indexing import axis_sentence, batch_info, describe_selection, parse_index
 
 SHAPE = (4000, 28, 28)
 rng = np.random.default_rng(0)
