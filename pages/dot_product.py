@@ -6,13 +6,13 @@ import streamlit as st
 from lib.figures.common import values_grid
 from lib.figures.dot import matmul_animation, shape_rule_figure
 from lib.rules.products import (DENSE_LAYER_CODE, DOT_CLAIM, DOT_CLAIM_ANSWER, DOT_RACES,
-                          DOT_RULE_PRESETS, PRODUCT_PRESETS, PRODUCT_RULES, check_product,
-                          dot_claim_code, dot_code, dot_pairing_sentence, dot_race_metrics,
-                          matmul_code, order_note, paired_axes, random_matrix, shape_or_error,
-                          typed_matrix)
+                                DOT_RULE_PRESETS, PRODUCT_PRESETS, PRODUCT_RULES, check_product,
+                                dot_claim_code, dot_code, dot_race_metrics, matmul_code,
+                                order_note, random_matrix, shape_or_error, typed_matrix)
 from lib.rules.race import random_operands
 from lib.core.source import source
-from lib.rules.shapes import broadcast_shape, dot_shape, format_shape, matmul_shape
+from lib.rules.shapes import (broadcast_shape, dot_shape, format_shape, matmul_shape, paired_axes,
+                              pairing_rule, pairing_sentences)
 from lib.ui import (code_panel, enter_page, main_place, nav_link, page_intro, plotly,
                     projector_height, race_button, race_scoreboard, setting_widget, shape_badge,
                     shape_badges, shape_pair_inputs, show_error, top_slot)
@@ -31,10 +31,8 @@ first = top_slot()          # projector mode: the two shapes and the rule's figu
 
 # ------------------------------------------------------------------- 1. the rule
 with main_place(first, "1 · The shape rule: the inner sizes must match",
-                "`np.dot(x, y)` sums products along one pair of axes: the **last axis of `x`** "
-                "with the **second-to-last axis of `y`** (`y`'s only axis when `y` is a vector; "
-                "a matrix's rows). Those two sizes must be equal; every other axis makes the "
-                "result.", small=True):
+                f"`np.dot(x, y)` sums products along one pair of axes: it pairs the "
+                f"{pairing_rule('dot')}.", small=True):
     pair = shape_pair_inputs(SETTINGS["x"], SETTINGS["y"], DOT_RULE_PRESETS, key="dot_rule")
     if pair:
         x_shape, y_shape = pair
@@ -43,7 +41,7 @@ with main_place(first, "1 · The shape rule: the inner sizes must match",
                                  names=("x", "y"), height=projector_height(250, 300)),
                key="dot_rule_fig")
 if pair:
-    st.markdown(dot_pairing_sentence(x_shape, y_shape))
+    st.markdown(" ".join(pairing_sentences("dot", x_shape, y_shape)))
     if error:
         show_error(f"ValueError: {error}")
     else:

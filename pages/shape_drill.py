@@ -3,6 +3,7 @@ reshapes, mixed; NumPy is the judge, and a miss shows the rule walked on that qu
 import streamlit as st
 
 from lib import ui
+from lib.rules.shapes import pairing_rule
 from lib.ui.quiz import shape_quiz
 from lib.site.views import SHAPE_DRILL
 
@@ -36,11 +37,9 @@ with st.expander("The four rules on one card"):
         "- **Broadcasting** `x + y`: line the shapes up on the right; missing axes count as 1; "
         "on each axis the sizes must be equal or one of them 1, which is stretched. Otherwise "
         "**ValueError**.\n"
-        "- **Dot product**: `np.dot(x, y)` pairs the last axis of `x` with the second-to-last "
-        "of `y` (its only axis if `y` is a vector); the paired sizes must be equal and both axes "
-        "disappear. `x @ y` does the same on the last two axes and broadcasts the axes before "
-        "them. `np.tensordot(x, y, axes=n)` pairs the last `n` axes of `x` with the first `n` "
-        "of `y`, in order.\n"
+        f"- **Dot product**: `np.dot(x, y)` pairs the {pairing_rule('dot')}. `x @ y` pairs the "
+        f"{pairing_rule('matmul')}. `np.tensordot(x, y, axes=n)` pairs the "
+        f"{pairing_rule('tensordot')}.\n"
         "- **Reshape & transpose**: `x.reshape(...)` keeps the number of elements (one `-1` is "
         "worked out for you); `x.T` reverses the axes; `np.transpose(x, axes)` puts axis "
         "`axes[k]` of `x` at position `k` (negative axes count from the end).")

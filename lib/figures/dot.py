@@ -9,8 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lib.figures.common import FONT, Canvas, fast_figure, frame_slider, play_args, player_buttons
-from lib.rules.products import MatmulStep, Pairing, matmul_steps
-from lib.rules.shapes import Shape, format_shape
+from lib.rules.products import MatmulStep, matmul_steps
+from lib.rules.shapes import Pairing, Shape, format_shape
 
 A_COLOR, B_COLOR, BATCH_COLOR = "#dbeafe", "#ffedd5", "#ede9fe"     # light blue, orange, violet
 A_EDGE, B_EDGE, BATCH_EDGE = "#2563eb", "#ea580c", "#7c3aed"

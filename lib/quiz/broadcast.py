@@ -59,27 +59,22 @@ def broadcast_question(a: Shape, b: Shape, op: str = "+", *, level: str = "basic
 
 
 def _broadcast(a: Shape, b: Shape, op: str, level: str, seed) -> ShapeQuestion:
+    """The rule's own steps (lib.rules.shapes.broadcast_steps) walked on this question; the
+    align step also lists the sizes it lines up, axis by axis from the right."""
     expression = expression_text(op)
-    try:
-        result, clash = broadcast_shape(a, b), ""
-    except ShapeError as error:
-        result = None
-        clash = (f"Axis {error.axis}: {_clash_sizes(a, b, error.axis)} — neither is 1, so "
-                 "neither can be stretched to match.")
+    steps = broadcast_steps(a, b, op=op)
+    result = steps[-1].result if steps[-1].kind == "result" else None
+    clash = steps[-1].text if steps[-1].kind == "conflict" else ""
     rank = max(len(a), len(b))
     pairs = [f"axis {-k}: {_size_or_missing(pad_shape(a, rank, None)[-k])} and "
              f"{_size_or_missing(pad_shape(b, rank, None)[-k])}" for k in range(1, rank + 1)]
-    lines = [f"x has shape {format_shape(a)} and y has shape {format_shape(b)}; `{expression}` "
-             "works element by element, so NumPy first makes the two shapes equal."]
-    for step in broadcast_steps(a, b, op=op):
+    lines = [f"x has shape {format_shape(a)} and y has shape {format_shape(b)}."]
+    for step in steps:
         if step.kind == "align":
             lines.append(step.text + (" Here, from the right: " + "; ".join(pairs) + "."
                                       if rank else " Both are scalars: nothing to line up."))
-        elif step.kind != "result":
-            lines.append(step.text)
         else:
-            lines.append(f"Both are {format_shape(result)} now, so `{expression}` pairs them "
-                         "element by element (NumPy does it without really making the copies).")
+            lines.append(step.text)
     mistakes: list = []
     if result is not None:
         for name, shape in (("x", a), ("y", b)):
@@ -103,8 +98,3 @@ def _broadcast(a: Shape, b: Shape, op: str, level: str, seed) -> ShapeQuestion:
 
 def _size_or_missing(size) -> str:
     return "(missing → 1)" if size is None else str(size)
-
-
-def _clash_sizes(a: Shape, b: Shape, axis: int) -> str:
-    rank = max(len(a), len(b))
-    return f"x has {pad_shape(a, rank)[axis]}, y has {pad_shape(b, rank)[axis]}"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.rules.race import RaceResult
-from lib.rules.shapes import ShapeError, dot_shape, format_shape, matmul_shape, tensordot_shape
+from lib.rules.shapes import (Pairing, ShapeError, dot_shape, format_shape, matmul_shape,
+                              paired_axes, pairing_rule, tensordot_shape)
 
 
 # ----------------------------------------------------------------- naive loops
@@ -139,110 +140,6 @@ def matmul_code(a: np.ndarray, b: np.ndarray) -> str:
             f"C = A @ B   # same as np.dot(A, B) for matrices; shape ({n}, {m})")
 
 
-# ------------------------------------------------------ which axes a product pairs
-
-@dataclass(frozen=True)
-class Pairing:
-    """The axes a product multiplies together, and where each result axis comes from.
-
-    contract: (axis of a, axis of b, sizes equal?) pairs that are summed over.
-    batch:    (axis of a, axis of b, broadcastable?) pairs that matmul broadcasts.
-    result:   for each result axis, ("a", i), ("b", j) or ("batch", i or None, j or None).
-    """
-    op: str
-    contract: tuple[tuple[int, int, bool], ...]
-    batch: tuple[tuple[int, int, bool], ...]
-    result: tuple[tuple, ...]
-
-    @property
-    def ok(self) -> bool:
-        return all(p[2] for p in self.contract + self.batch)
-
-
-def paired_axes(op: str, a: tuple[int, ...], b: tuple[int, ...], axes: int = 1) -> Pairing:
-    """Which axes np.dot ("dot"), np.matmul ("matmul") or np.tensordot ("tensordot") pair.
-
-    Describes the rule even when the sizes disagree (so a figure can draw the red pair);
-    the shape itself comes from lib.rules.shapes. Raises ShapeError only when an axis is missing.
-    """
-    from lib.rules.shapes import tensordot_axes            # local: keeps the import list short
-
-    a, b = tuple(a), tuple(b)
-    if op == "dot":
-        if not a or not b:                            # a scalar only scales the other side
-            other = "b" if not a else "a"
-            return Pairing(op, (), (), tuple((other, i) for i in range(len(b or a))))
-        ia, ib = len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
-        result = tuple(("a", i) for i in range(ia)) + tuple(("b", j) for j in range(len(b)) if j != ib)
-        return Pairing(op, ((ia, ib, a[ia] == b[ib]),), (), result)
-    if op == "tensordot":
-        axes_a, axes_b = tensordot_axes(a, b, axes)
-        contract = tuple((i, j, a[i] == b[j]) for i, j in zip(axes_a, axes_b))
-        result = (tuple(("a", i) for i in range(len(a)) if i not in axes_a)
-                  + tuple(("b", j) for j in range(len(b)) if j not in axes_b))
-        return Pairing(op, contract, (), result)
-    if op == "matmul":
-        if not a or not b:
-            raise ShapeError("@ needs at least one axis on each side")
-        ia, ib = len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
-        na, nb = max(len(a) - 2, 0), max(len(b) - 2, 0)        # batch axes of each
-        batch = tuple((na - r, nb - r, a[na - r] == b[nb - r] or 1 in (a[na - r], b[nb - r]))
-                      for r in range(min(na, nb), 0, -1))
-        result = []
-        for r in range(max(na, nb), 0, -1):                      # batch axes, left to right
-            result.append(("batch", na - r if r <= na else None, nb - r if r <= nb else None))
-        if len(a) >= 2:
-            result.append(("a", len(a) - 2))
-        if len(b) >= 2:
-            result.append(("b", len(b) - 1))
-        return Pairing(op, ((ia, ib, a[ia] == b[ib]),), batch, tuple(result))
-    raise ValueError(f"unknown product {op!r}")
-
-
-# ------------------------------------------------------ what np.dot pairs, in words
-
-def _paired_axis_words(shape: tuple[int, ...], axis: int, name: str) -> str:
-    """'the only axis of `y` (size 10)', 'the last axis of `x` (axis 1, size 10)',
-    'the second-to-last axis of `y` (axis 0, its rows, size 10)'."""
-    if len(shape) == 1:
-        return f"the only axis of `{name}` (size {shape[0]})"
-    where = "last" if axis == len(shape) - 1 else "second-to-last"
-    rows = ", its rows" if len(shape) == 2 and axis == 0 else ""
-    return f"the {where} axis of `{name}` (axis {axis}{rows}, size {shape[axis]})"
-
-
-def dot_pairing_sentence(x_shape: tuple[int, ...], y_shape: tuple[int, ...],
-                         names: tuple[str, str] = ("x", "y")) -> str:
-    """What `np.dot(x, y)` does with these shapes, in one or two sentences that agree with
-    lib.rules.shapes.dot_shape (and so with NumPy): which axes it pairs (x's last axis with y's
-    second-to-last, or with y's only axis when y is a vector), whether their sizes match,
-    and the shape that comes out, or that NumPy refuses."""
-    x, y = tuple(x_shape), tuple(y_shape)
-    nx, ny = names
-    if not x or not y:
-        scalar, other, other_shape = (nx, ny, y) if not x else (ny, nx, x)
-        return (f"`{scalar}` is a scalar (shape `()`): `np.dot` just multiplies every entry of "
-                f"`{other}` by it, so the result has the shape of `{other}`: "
-                f"`{format_shape(other_shape)}`.")
-    ix, iy = len(x) - 1, (0 if len(y) == 1 else len(y) - 2)
-    pairs = (f"`np.dot({nx}, {ny})` pairs {_paired_axis_words(x, ix, nx)} with "
-             f"{_paired_axis_words(y, iy, ny)}")
-    if x[ix] != y[iy]:
-        return f"{pairs}. {x[ix]} ≠ {y[iy]}, so NumPy refuses: ValueError."
-    result = dot_shape(x, y)
-    kept_x, kept_y = x[:-1], y[:iy] + y[iy + 1:]
-    kept = []
-    if kept_x:
-        kept.append(f"`{nx}`'s other axes `{format_shape(kept_x)}`")
-    if kept_y:
-        kept.append(f"`{ny}`'s other axes `{format_shape(kept_y)}`")
-    summed = (f"{pairs}. Both are {x[ix]}: each output number is a sum of {x[ix]} products, "
-              "and that axis disappears.")
-    if not kept:
-        return f"{summed} Nothing else is left: the result is a single number, shape `()`."
-    return f"{summed} The result keeps {' then '.join(kept)}: shape `{format_shape(result)}`."
-
-
 # ------------------------------------------------------ what NumPy itself says
 
 MAX_TRIED_ELEMENTS = 100_000      # operands this small are built and handed to NumPy itself
@@ -251,14 +148,9 @@ PRODUCTS = {"dot": ("np.dot(a, b)", lambda a, b: np.dot(a, b)),
             "matmul": ("a @ b", lambda a, b: a @ b),
             "tensordot": ("np.tensordot(a, b, axes=1)", lambda a, b: np.tensordot(a, b, axes=1))}
 # The Dot product page's N-D section: (product, its code, which axes it pairs, in words).
-PRODUCT_RULES = (
-    ("tensordot", "np.tensordot(a, b, axes=1)", "last axis of `a` with the **first** axis of `b`"),
-    ("dot", "np.dot(a, b)", "last axis of `a` with the **second-to-last** axis of `b` (its only "
-                            "axis when `b` is a vector); every other axis is kept"),
-    ("matmul", "a @ b", "last axis of `a` with the **second-to-last** axis of `b`, the "
-                        "matrix rule on the **last two axes**; the axes before them are **batch "
-                        "axes**, broadcast like `+`"),
-)
+PRODUCT_RULES = tuple((op, code, pairing_rule(op, ("a", "b")))
+                      for op, code in (("tensordot", "np.tensordot(a, b, axes=1)"),
+                                       ("dot", "np.dot(a, b)"), ("matmul", "a @ b")))
 
 
 def numpy_says(op: str, a_shape: tuple[int, ...], b_shape: tuple[int, ...]

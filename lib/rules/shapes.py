@@ -301,22 +301,21 @@ def _prod(shape: Shape) -> int:
 def dot_shape(a: Shape, b: Shape) -> Shape:
     """The shape of np.dot(a, b), or ShapeError.
 
-    np.dot pairs the last axis of a with the second-to-last axis of b (with b's only
-    axis when b is a vector); the result keeps every other axis: a's, then b's.
-    A scalar (shape ()) just scales the other operand.
+    The pair of axes it sums over comes from paired_axes (see pairing_rule for the words);
+    the result keeps every other axis: a's, then b's. A scalar just scales the other operand.
     """
     a, b = tuple(a), tuple(b)
     if not a or not b:
         return b if not a else a
-    ia = len(a) - 1
-    ib = 0 if len(b) == 1 else len(b) - 2
-    if a[ia] != b[ib]:
+    pairing = paired_axes("dot", a, b)
+    [(ia, ib, same)] = pairing.contract
+    if not same:
         where_b = "the only axis" if len(b) == 1 else "the second-to-last axis"
         raise ShapeError(
             f"np.dot pairs the last axis of a (axis {ia}, size {a[ia]}) with {where_b} of b "
             f"(axis {ib}, size {b[ib]}): {a[ia]} ≠ {b[ib]}, "
             f"for a {format_shape(a)} and b {format_shape(b)}")
-    return a[:-1] + b[:ib] + b[ib + 1:]
+    return pairing.kept(a, b)
 
 
 def matmul_shape(a: Shape, b: Shape) -> Shape:
@@ -330,35 +329,24 @@ def matmul_shape(a: Shape, b: Shape) -> Shape:
     if not a or not b:
         raise ShapeError("@ needs at least one axis on each side: a scalar (shape ()) "
                          "cannot be matrix-multiplied; use * to scale instead")
-    a2 = (1,) + a if len(a) == 1 else a                  # vector -> one row
-    b2 = b + (1,) if len(b) == 1 else b                  # vector -> one column
+    pairing = paired_axes("matmul", a, b)
+    [(ia, ib, same)] = pairing.contract
     problems = []
-    if a2[-1] != b2[-2]:
+    if not same:
         where_b = "the only axis" if len(b) == 1 else "the second-to-last axis"
         problems.append(
-            f"matrix rule: the last axis of a (axis {len(a) - 1}, size {a2[-1]}) vs {where_b} "
-            f"of b (axis {len(b2) - 2}, size {b2[-2]}): {a2[-1]} ≠ {b2[-2]}")
-    batch_a, batch_b = a2[:-2], b2[:-2]
-    batch: Shape = ()
-    try:
-        batch = broadcast_shape(batch_a, batch_b)
-    except ShapeError:
-        for r in range(1, min(len(batch_a), len(batch_b)) + 1):
-            x, y = batch_a[-r], batch_b[-r]
-            if x != y and x != 1 and y != 1:
-                problems.append(
-                    f"batch rule: the axes before the last two are broadcast, and batch axis "
-                    f"{len(batch_a) - r} of a (size {x}) vs batch axis {len(batch_b) - r} of b "
-                    f"(size {y}) are different and neither is 1")
-                break
+            f"matrix rule: the last axis of a (axis {ia}, size {a[ia]}) vs {where_b} "
+            f"of b (axis {ib}, size {b[ib]}): {a[ia]} ≠ {b[ib]}")
+    clash = next(((i, j) for i, j, ok in reversed(pairing.batch) if not ok), None)
+    if clash is not None:
+        i, j = clash
+        problems.append(
+            f"batch rule: the axes before the last two are broadcast, and batch axis "
+            f"{i} of a (size {a[i]}) vs batch axis {j} of b "
+            f"(size {b[j]}) are different and neither is 1")
     if problems:
         raise ShapeError("; ".join(problems) + f", for a {format_shape(a)} @ b {format_shape(b)}")
-    out = batch
-    if len(a) >= 2:
-        out += (a2[-2],)
-    if len(b) >= 2:
-        out += (b2[-1],)
-    return out
+    return pairing.kept(a, b)
 
 
 def tensordot_axes(a: Shape, b: Shape, axes=1) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -404,14 +392,234 @@ def tensordot_shape(a: Shape, b: Shape, axes=1) -> Shape:
     (4, 3, 2) and (2, 4, 5) give (4, 3, 4, 5). Every unpaired axis is kept: a's, then b's.
     """
     a, b = tuple(a), tuple(b)
-    axes_a, axes_b = tensordot_axes(a, b, axes)
-    for ia, ib in zip(axes_a, axes_b):
-        if a[ia] != b[ib]:
+    pairing = paired_axes("tensordot", a, b, axes)
+    for ia, ib, same in pairing.contract:
+        if not same:
             raise ShapeError(
                 f"np.tensordot pairs axis {ia} of a (size {a[ia]}) with axis {ib} of b "
                 f"(size {b[ib]}): {a[ia]} ≠ {b[ib]} ({format_shape(a)} and {format_shape(b)})")
-    return (tuple(d for i, d in enumerate(a) if i not in axes_a)
-            + tuple(d for i, d in enumerate(b) if i not in axes_b))
+    return pairing.kept(a, b)
+
+
+# ---- which axes a product pairs, and the words for it (issue 19: each rule once) ----
+
+@_dataclass(frozen=True)
+class Pairing:
+    """The axes a product multiplies together, and where each result axis comes from.
+
+    contract: (axis of a, axis of b, sizes equal?) pairs that are summed over.
+    batch:    (axis of a, axis of b, broadcastable?) pairs that matmul broadcasts.
+    result:   for each result axis, ("a", i), ("b", j) or ("batch", i or None, j or None).
+    """
+    op: str
+    contract: tuple[tuple[int, int, bool], ...]
+    batch: tuple[tuple[int, int, bool], ...]
+    result: tuple[tuple, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(p[2] for p in self.contract + self.batch)
+
+    def kept(self, a: Shape, b: Shape) -> Shape:
+        """The result's sizes: each result axis read from the operand axis it comes from (a
+        batch axis takes the size that is not 1). Meaningful when `ok`."""
+        sizes = []
+        for origin in self.result:
+            if origin[0] == "a":
+                sizes.append(a[origin[1]])
+            elif origin[0] == "b":
+                sizes.append(b[origin[1]])
+            else:
+                x = a[origin[1]] if origin[1] is not None else 1
+                y = b[origin[2]] if origin[2] is not None else 1
+                sizes.append(x if y == 1 else y)
+        return tuple(sizes)
+
+
+def paired_axes(op: str, a: Shape, b: Shape, axes=1) -> Pairing:
+    """Which axes np.dot ("dot"), np.matmul ("matmul") or np.tensordot ("tensordot") pair:
+    the one place the products' pairing is computed (the shape rules above, the figures,
+    the words below and the quiz all read it).
+
+    Describes the rule even when the sizes disagree (so a figure can draw the red pair).
+    Raises ShapeError only when an axis is missing (or @ meets a scalar).
+    """
+    a, b = tuple(a), tuple(b)
+    if op == "dot":
+        if not a or not b:                            # a scalar only scales the other side
+            other = "b" if not a else "a"
+            return Pairing(op, (), (), tuple((other, i) for i in range(len(b or a))))
+        ia, ib = len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
+        result = tuple(("a", i) for i in range(ia)) + tuple(("b", j) for j in range(len(b)) if j != ib)
+        return Pairing(op, ((ia, ib, a[ia] == b[ib]),), (), result)
+    if op == "tensordot":
+        axes_a, axes_b = tensordot_axes(a, b, axes)
+        contract = tuple((i, j, a[i] == b[j]) for i, j in zip(axes_a, axes_b))
+        result = (tuple(("a", i) for i in range(len(a)) if i not in axes_a)
+                  + tuple(("b", j) for j in range(len(b)) if j not in axes_b))
+        return Pairing(op, contract, (), result)
+    if op == "matmul":
+        if not a or not b:
+            raise ShapeError("@ needs at least one axis on each side")
+        ia, ib = len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
+        na, nb = max(len(a) - 2, 0), max(len(b) - 2, 0)        # batch axes of each
+        batch = tuple((na - r, nb - r, a[na - r] == b[nb - r] or 1 in (a[na - r], b[nb - r]))
+                      for r in range(min(na, nb), 0, -1))
+        result = []
+        for r in range(max(na, nb), 0, -1):                      # batch axes, left to right
+            result.append(("batch", na - r if r <= na else None, nb - r if r <= nb else None))
+        if len(a) >= 2:
+            result.append(("a", len(a) - 2))
+        if len(b) >= 2:
+            result.append(("b", len(b) - 1))
+        return Pairing(op, ((ia, ib, a[ia] == b[ib]),), batch, tuple(result))
+    raise ValueError(f"unknown product {op!r}")
+
+
+def axes_text(axes) -> str:
+    """'2' or '([1, 0], [0, 1])': tensordot's axes argument as it is written."""
+    if isinstance(axes, int):
+        return str(axes)
+    return "(" + ", ".join("[" + ", ".join(str(i) for i in side) + "]" for side in axes) + ")"
+
+
+def product_code(op: str, axes=1, names: tuple[str, str] = ("x", "y")) -> str:
+    """'np.dot(x, y)', 'x @ y' or 'np.tensordot(x, y, axes=2)'."""
+    x, y = names
+    if op == "tensordot":
+        return f"np.tensordot({x}, {y}, axes={axes_text(axes)})"
+    return {"dot": f"np.dot({x}, {y})", "matmul": f"{x} @ {y}"}[op]
+
+
+def pairing_rule(op: str, names: tuple[str, str] = ("x", "y")) -> str:
+    """The rule a product follows, for any shapes, as the words after '... pairs the'."""
+    x, y = (f"`{n}`" for n in names)
+    return {
+        "dot": f"last axis of {x} with the **second-to-last** axis of {y} (its only axis when "
+               f"{y} is a vector: a matrix's rows); those two sizes must be equal and are summed "
+               f"away, every other axis is kept, {x}'s then {y}'s",
+        "matmul": f"last axis of {x} with the **second-to-last** axis of {y}, the matrix rule on "
+                  f"the **last two axes**; the axes before them are **batch axes**, broadcast "
+                  "like `+`",
+        "tensordot": f"last `n` axes of {x} with the **first** `n` axes of {y}, in order (with "
+                     f"`axes=1`: the last axis of {x} with the **first** axis of {y}); the axes "
+                     "can also be listed one by one",
+    }[op]
+
+
+def axis_words(shape: Shape, axis: int, name: str) -> str:
+    """'the only axis of `y` (size 10)', 'the last axis of `x` (axis 1, size 10)',
+    'the second-to-last axis of `y` (axis 0, its rows, size 10)'."""
+    if len(shape) == 1:
+        return f"the only axis of `{name}` (size {shape[0]})"
+    where = "last" if axis == len(shape) - 1 else "second-to-last"
+    rows = ", its rows" if len(shape) == 2 and axis == 0 else ""
+    return f"the {where} axis of `{name}` (axis {axis}{rows}, size {shape[axis]})"
+
+
+def _axis_of(name: str, shape: Shape, axis: int) -> str:
+    return f"`{name}`'s axis {axis} (size {shape[axis]})"
+
+
+def pairing_sentences(op: str, a: Shape, b: Shape, axes=1,
+                      names: tuple[str, str] = ("x", "y")) -> list[str]:
+    """The product `op` walked on these shapes, one markdown sentence each: which axes it
+    pairs, whether their sizes match (or why NumPy refuses), the batch axes of @, and the
+    shape that comes out. The one explanation the Dot product page, the quiz and the lesson
+    show; it agrees with paired_axes and the shape rules above (and so with NumPy)."""
+    a, b = tuple(a), tuple(b)
+    nx, ny = names
+    code = product_code(op, axes, names)
+    if (not a or not b) and op != "tensordot":
+        scalar, other, shape = (nx, ny, b) if not a else (ny, nx, a)
+        if op == "matmul":
+            return [f"`@` needs at least one axis on each side, and `{scalar}` is a scalar "
+                    "(shape `()`): NumPy refuses: ValueError. Use `*` to scale by a number."]
+        return [f"`{scalar}` is a scalar (shape `()`): `np.dot` just multiplies every entry of "
+                f"`{other}` by it, so the result has the shape of `{other}`: "
+                f"`{format_shape(shape)}`."]
+    try:
+        pairing = paired_axes(op, a, b, axes)
+    except ShapeError as error:                        # axes names an axis that is missing
+        return [f"`{code}`: {error}, so NumPy refuses: it raises an error."]
+    pairs = [f"{_axis_of(nx, a, i)} with {_axis_of(ny, b, j)}" for i, j, _ in pairing.contract]
+    if op == "dot":
+        [(i, j, _)] = pairing.contract
+        lines = [f"`{code}` pairs {axis_words(a, i, nx)} with {axis_words(b, j, ny)}."]
+    elif op == "matmul":
+        [(i, j, _)] = pairing.contract
+        text = (f"`{code}` is a matrix product on the last two axes: it pairs "
+                f"{axis_words(a, i, nx)} with {axis_words(b, j, ny)}.")
+        if len(a) == 1:
+            text += (f" `{nx}` is a vector: `@` treats it as one row `{format_shape((1,) + a)}` "
+                     "and drops that axis again.")
+        if len(b) == 1:
+            text += (f" `{ny}` is a vector: `@` treats it as one column "
+                     f"`{format_shape(b + (1,))}` and drops that axis again.")
+        lines = [text]
+    elif isinstance(axes, int):
+        n = axes
+        rule = ("no axes: every number of `{0}` multiplies every number of `{1}`" if n == 0 else
+                "the last axis of `{0}` with the **first** axis of `{1}`" if n == 1 else
+                f"the last {n} axes of `{{0}}` with the first {n} axes of `{{1}}`, in order")
+        lines = [f"`{code}` pairs {rule.format(nx, ny)}" + (f": {', '.join(pairs)}." if pairs
+                                                             else ".")]
+    else:
+        listed = [f"{i} on `{name}` is axis {i % len(shape)}"
+                  for name, shape, side in ((nx, a, axes[0]), (ny, b, axes[1]))
+                  for i in ([side] if isinstance(side, int) else side) if i < 0]
+        negative = f" (negative axes count from the end: {', '.join(listed)})" if listed else ""
+        lines = [f"`{code}` pairs the axes listed, one by one{negative}: {', '.join(pairs)}."]
+    bad = next(((i, j) for i, j, same in pairing.contract if not same), None)
+    if bad is not None:
+        i, j = bad
+        lines.append(f"{_axis_of(nx, a, i)} and {_axis_of(ny, b, j)} must be equal, but "
+                     f"{a[i]} ≠ {b[j]}, so NumPy refuses: ValueError (there is nothing to pair "
+                     "one by one).")
+    elif pairing.contract:
+        sizes = [a[i] for i, _, _ in pairing.contract]
+        total = _prod(tuple(sizes))
+        lines.append(f"Both are {total}: each output number is a sum of {total} products, and "
+                     "that axis disappears." if len(sizes) == 1 else
+                     f"Each pair's sizes are equal: each output number is a sum of "
+                     f"{' × '.join(map(str, sizes))} = {total:,} products, and the paired axes "
+                     "disappear.")
+    if op == "matmul" and max(len(a), len(b)) > 2:
+        batch_a, batch_b = a[:max(len(a) - 2, 0)], b[:max(len(b) - 2, 0)]
+        clash = next(((i, j) for i, j, ok in reversed(pairing.batch) if not ok), None)
+        if clash is None:
+            lines.append(f"The axes before the last two are batch axes; they broadcast like "
+                         f"`+`: `{nx}`'s `{format_shape(batch_a)}` with `{ny}`'s "
+                         f"`{format_shape(batch_b)}` → "
+                         f"`{format_shape(broadcast_shape(batch_a, batch_b))}`.")
+        else:
+            i, j = clash
+            lines.append(f"The axes before the last two are batch axes and broadcast like `+`: "
+                         f"{_axis_of(nx, a, i)} and {_axis_of(ny, b, j)} differ and neither is "
+                         "1, so NumPy refuses: ValueError.")
+    if not pairing.ok:
+        return lines
+    result = pairing.kept(a, b)
+    if op == "matmul":
+        parts = []
+        for origin in pairing.result:
+            if origin[0] == "batch":
+                parts.append(f"a batch axis ({result[len(parts)]})")
+            else:
+                name, shape = (nx, a) if origin[0] == "a" else (ny, b)
+                parts.append(f"`{name}`'s axis {origin[1]} ({shape[origin[1]]})")
+        lines.append("The result keeps, in order: " + (", ".join(parts) or "nothing, a single "
+                     "number") + f": shape `{format_shape(result)}`.")
+        return lines
+    kept_x = tuple(a[i] for origin, i in (o[:2] for o in pairing.result) if origin == "a")
+    kept_y = tuple(b[j] for origin, j in (o[:2] for o in pairing.result) if origin == "b")
+    kept = [f"`{name}`'s other axes `{format_shape(sizes)}`"
+            for name, sizes in ((nx, kept_x), (ny, kept_y)) if sizes]
+    if not kept:
+        lines.append("Nothing else is left: the result is a single number, shape `()`.")
+    else:
+        lines.append(f"The result keeps {' then '.join(kept)}: shape `{format_shape(result)}`.")
+    return lines
 
 
 def reshape_shape(shape: Shape, new: Shape) -> Shape:

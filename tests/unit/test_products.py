@@ -65,7 +65,7 @@ def test_mismatches_raise_shape_error(fn, x, y):
 
 # ------------------------------------------------------------ which axes are paired
 
-from lib.rules.products import paired_axes                                    # noqa: E402
+from lib.rules.shapes import paired_axes                                      # noqa: E402
 from lib.rules.shapes import dot_shape, matmul_shape, tensordot_shape         # noqa: E402
 
 small_shapes = st.lists(st.integers(1, 3), min_size=0, max_size=4).map(tuple)
@@ -103,8 +103,13 @@ def test_pairing_agrees_with_the_shape_rule(op, a, b):
 
 # ------------------------------------------------------ the dot sentence and NumPy's own words
 
-from lib.rules.products import (CLAIMED, dot_claim_code, dot_pairing_sentence,   # noqa: E402
-                          numpy_says, order_note)
+from lib.rules.products import CLAIMED, dot_claim_code, numpy_says, order_note  # noqa: E402
+from lib.rules.shapes import pairing_sentences                                # noqa: E402
+
+
+def dot_pairing_sentence(a, b):
+    """The Dot product page's paragraph: the one explanation's sentences, joined."""
+    return " ".join(pairing_sentences("dot", a, b))
 
 dot_shapes = st.lists(st.integers(1, 4), min_size=0, max_size=4).map(tuple)
 

@@ -342,9 +342,10 @@ def test_one_explanation_per_kind_walks_the_question():
     bc = " ".join(broadcast_question((32, 10), (10,)).explanation)
     assert "(10,) → (1, 10)" in bc and "repeated 32 times" in bc and "(32, 10)" in bc
     dot = " ".join(dot_question((32, 10), (10, 5)).explanation)
-    assert "axis 1 (size 10)" in dot and "y's axis 0 (size 10)" in dot and "(32, 5)" in dot
+    assert "the last axis of `x` (axis 1, size 10)" in dot and "(32, 5)" in dot
+    assert "the second-to-last axis of `y` (axis 0, its rows, size 10)" in dot
     td = " ".join(dot_question((2, 3, 4, 5), (4, 5, 6), "tensordot", 2).explanation)
-    assert "last 2 axes of x" in td and "(2, 3, 6)" in td
+    assert "last 2 axes of `x`" in td and "(2, 3, 6)" in td
     rs = " ".join(reshape_question((32, 28, 28), (32, -1)).explanation)
     assert "25,088" in rs and "784" in rs
     tr = " ".join(transpose_question((2, 3, 4, 5), (0, -1, 1, 2)).explanation)

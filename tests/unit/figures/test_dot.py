@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from lib.figures.dot import BAD, BATCH_EDGE, GOOD, matmul_animation, shape_rule_figure
-from lib.rules.products import paired_axes, random_matrix
-from lib.rules.shapes import ShapeError, dot_shape, matmul_shape, tensordot_shape
+from lib.rules.products import random_matrix
+from lib.rules.shapes import ShapeError, dot_shape, matmul_shape, paired_axes, tensordot_shape
 
 RULES = {"dot": dot_shape, "matmul": matmul_shape, "tensordot": tensordot_shape}
 small_shapes = st.lists(st.integers(0, 6), min_size=0, max_size=4).map(tuple)
