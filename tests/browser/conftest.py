@@ -14,6 +14,14 @@ import pytest
 
 from deploy import launch
 
+try:    # Playwright's retrying assertions wait 5 s by default: too short for a page drawn on a
+        # loaded 2-core machine (a settings widget not yet on screen failed a CI-like run at 5 s).
+        # Every expect() waits up to 30 s unless it says otherwise; none of them asserts a time.
+    from playwright.sync_api import expect as _expect
+    _expect.set_options(timeout=30_000)
+except ImportError:     # the browser fixture says so and skips (or fails under REQUIRE_BROWSER)
+    pass
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update",
