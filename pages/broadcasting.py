@@ -10,7 +10,6 @@ from lib.ui.quiz import shape_quiz
 from lib.site.views import BROADCAST_PRESETS, MAX_SHAPE_RANK, BROADCASTING as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
-ss = st.session_state
 
 ui.page_intro("📡 Broadcasting",
               "What does `x + y` mean when `x` is `(32, 10)` and `y` is `(10,)`? NumPy lines the "
@@ -22,8 +21,8 @@ ui.page_intro("📡 Broadcasting",
 
 def use_preset() -> None:
     """A preset writes the three boxes (a link carries their values itself)."""
-    ss.bc_x, ss.bc_y, ss.bc_op = BROADCAST_PRESETS[ss.bc_preset]
-    ss.bc_step = 0
+    x, y, op = BROADCAST_PRESETS[ui.setting_value(SETTINGS["preset"])]
+    ui.apply(SETTINGS, {"x": x, "y": y, "op": op, "step": 0})
 
 
 # --------------------------------------------------------------------------- inputs
@@ -37,8 +36,8 @@ try:
 except ValueError as error:    # a typo keeps the pictures of the last pair that broadcast
     ui.show_error(f"{error}. Shapes are whole numbers ≥ 0, up to {MAX_SHAPE_RANK} axes here, "
                   "written like (32, 10).")
-    x_shape, y_shape = ss.get("bc_last_good") or (SETTINGS["x"].parse(SETTINGS["x"].default),
-                                                  SETTINGS["y"].parse(SETTINGS["y"].default))
+    x_shape, y_shape = ui.last_good("broadcasting_shapes") or (
+        SETTINGS["x"].parse(SETTINGS["x"].default), SETTINGS["y"].parse(SETTINGS["y"].default))
     st.caption(f"The pictures below still show the last shapes that broadcast: x.shape "
                f"`{format_shape(x_shape)}` and y.shape `{format_shape(y_shape)}`.")
 
@@ -62,7 +61,7 @@ with ui.main_place(animation_place, "1. Watch it happen"):
     ui.plotly(broadcast_animation(x_shape, y_shape, op=op, start_step=step,
                                   max_height=ui.projector_height(830, 450)), key="bc_animation")
 if final.kind == "result":     # drawn, and NumPy accepts it: what a typo falls back to
-    ss["bc_last_good"] = (x_shape, y_shape)
+    ui.keep_last_good("broadcasting_shapes", (x_shape, y_shape))
 st.caption("Press ▶ Play or drag the slider. Strong colours are the original numbers; pale "
            "cells are repeated copies. The table above the drawing keeps the two shapes lined "
            "up on the right; the axis being worked on is in bold. Long axes are drawn shortened "

@@ -9,12 +9,11 @@ from lib.figures.common import digit_heatmap
 from lib.figures.inside import flat_row_figure, run_accuracy_curves
 from lib.figures.training import run_loss_figure
 from lib.core.source import source
+from lib.site.views import FIRST_NETWORK as SETTINGS
 from lib.train.trainer import prepare_data
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 
-
-SETTINGS = kq.QUICKSTART_SETTINGS
 
 ui.page_intro(
     "🚀 A first neural network",

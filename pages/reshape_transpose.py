@@ -122,7 +122,7 @@ st.markdown("**More axes.** `np.transpose(x, axes)` puts axis `axes[k]` of `x` a
             "`k`. Nothing moves in a picture this big, so we draw the axes: each keeps its "
             "size and colour, and gets a new number. With no `axes`, the order is reversed.")
 example_buttons(["None", "(3, 2, 1, 0)", "(0, 2, 1, 3)", "(1, 0, 2, 3)", "(0, 0, 1, 2)"],
-                "transpose_nd_axes", columns=5, key_prefix="transpose_axes_example")
+                SETTINGS["axes"], columns=5, key_prefix="transpose_axes_example")
 c1, c2 = st.columns(2)
 shape_text = setting_widget(SETTINGS["nd_shape"], c1)
 axes_text = setting_widget(SETTINGS["axes"], c2)

@@ -7,12 +7,12 @@ from lib import ui
 from lib.figures.training import (accuracy_figure, forward_shapes_figure, run_loss_figure,
                                   naive_code_tabs, prediction_bars, prediction_grid,
                                   prediction_vector_code)
-from lib.train.config import (INIT_LABELS, LARGER_STEP, PRESETS, TRAIN_SETTINGS, config_from,
-                              initial_weights, larger_step_offer, train_size_options)
+from lib.train.config import (INIT_LABELS, LARGER_STEP, PRESETS, config_from, initial_weights,
+                              larger_step_offer, train_size_options)
 from lib.train.engines import ENGINES
 from lib.train.trainer import (diagnosis, evaluation_printout, fit_printout, make_run,
                                prepare_data)
-from lib.site.views import TRAIN_NAIVE
+from lib.site.views import TRAIN_NAIVE as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state
@@ -32,14 +32,14 @@ n_train = len(data.train_images)
 # ---------------------------------------------------------------- settings
 previous = ss.get(ui.NAIVE_RUN)                                  # the settings come back with the run
 values = ui.settings_expander(
-    TRAIN_SETTINGS, [["preset", "learning_rate", "batch_size", "epochs"],
+    SETTINGS, [["preset", "learning_rate", "batch_size", "epochs"],
                      ["engine", "init", "update_rule", "seed"], ["train_size"]],
     lambda v: (f"⚙️ Settings: learning_rate {v['learning_rate']:g} · batch_size "
                f"{v['batch_size']} · {v['epochs']} epochs · {INIT_LABELS[v['init']]} init · "
                f"{v['engine']} engine · {v['train_size']:,} training digits"),
     options={"train_size": train_size_options(n_train)},
     defaults=vars(previous.config) if previous else None,
-    on_change={"preset": lambda: ss.update(TRAIN_SETTINGS.state_for(PRESETS[ss.naive_preset]))})
+    on_change={"preset": lambda: ui.apply(SETTINGS, PRESETS[ui.setting_value(SETTINGS["preset"])])})
 state = ui.current_run(ui.NAIVE_RUN, config_from(values, n_train), lambda c: make_run(c, data))
 trainer = state.owner
 
@@ -47,7 +47,7 @@ trainer = state.owner
 def load_larger_step() -> None:
     """The settings become the preset's (written through the declaration, like the Preset
     box); the finished run is cleared, so the next Start trains with them."""
-    ss.update(TRAIN_SETTINGS.state_for({"preset": LARGER_STEP, **PRESETS[LARGER_STEP]}))
+    ui.apply(SETTINGS, {"preset": LARGER_STEP, **PRESETS[LARGER_STEP]})
     state.run.reset()
 
 
@@ -91,7 +91,7 @@ def draw(run) -> None:
     grid, detail = st.columns([3, 2])
     labels = data.fixed_labels
     with detail:                 # first: the grid outlines the digit picked here
-        pick = ui.setting_widget(TRAIN_NAIVE["pick"])
+        pick = ui.setting_widget(SETTINGS["pick"])
         label = int(labels[pick])
         if probs is None:
             st.markdown(f"Digit #{pick + 1} is a **{label}**. Its prediction vector appears once "

@@ -1,2 +1,7 @@
 """The shape rules of Chapter 2 and the sentences that explain them: NumPy and the
 standard library only (and lib.core). Never imports figures, train, site, quiz or ui."""
+
+# The book's batch size: the notebook cuts train_images into batches of 128 (its BatchGenerator,
+# its fit and the quick start's model.fit). Every default, example and sentence that means the
+# book's batch uses this one number.
+BOOK_BATCH_SIZE = 128

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lib.site.chapter import BY_URL_PATH, ChapterPage
-from lib.train.config import PRESETS, TRAIN_SETTINGS
-from lib.site.views import link
+from lib.rules import BOOK_BATCH_SIZE as B
+from lib.site.chapter import BY_URL_PATH, ChapterPage, link
+from lib.site.views import TRAIN_NAIVE
+from lib.train.config import PRESETS
 
 
 def _preset(name: str) -> dict:
     """A training preset as the link's settings (a link sets values, it runs no callback)."""
-    return {"preset": name, **{k: v for k, v in PRESETS[name].items() if k in TRAIN_SETTINGS.by_name}}
+    return {"preset": name, **{k: v for k, v in PRESETS[name].items() if k in TRAIN_NAIVE.by_name}}
 
 LESSON_MINUTES = 50
 
@@ -59,7 +60,7 @@ PLAN: tuple[LessonStep, ...] = (
         "then scroll to the batches and move n.",
         "Before pressing Enter: what shape does train_images[:, 7:-7, 7:-7] have?",
         "(N, 14, 14): every digit, rows 7 to 20 and columns 7 to 20. A batch is a slice along "
-        "axis 0: train_images[128 * n : 128 * (n + 1)] is (128, 28, 28).",
+        f"axis 0: train_images[{B} * n : {B} * (n + 1)] is ({B}, 28, 28).",
         {"index": "train_images[:, 7:-7, 7:-7]", "n": 3}),
     LessonStep(
         5, "elementwise", "Element-wise operations",

@@ -1,8 +1,14 @@
-"""A page's settings, declared once: name, default, allowed values, label.
+"""A page's settings, declared once: name, default, allowed values, label; and the one
+place that writes a setting into a URL and reads it back.
 
-From one declaration the page gets its widgets (lib/ui/widgets.py `setting_widget`, which
+From one declaration the page gets its widgets (lib/ui/bound.py `setting_widget`, which
 also binds each one to the URL), a validated dict of values for its config object, and the
 defaults. Like TensorFlow Playground's state.ts: every setting is declared in one place.
+
+The URL: `Setting.label_of` writes a value as Streamlit writes a bound widget's value,
+`Setting.from_url` reads a link's text back (as user input); `PageSettings.link_params` and
+`PageSettings.view_params` make a page's query parameters, `query_string` and `view_url` the
+link itself. PROJECTOR is the one setting every page shares (?projector=true).
 
 Values that arrive from outside (a URL, a stale session) are user input: `Setting.check`
 accepts only the declared type and range, and `PageSettings.read` falls back to the default,
@@ -207,6 +213,73 @@ class PageSettings:
                 params[s.key] = s.label_of(value)
         return params
 
+    def view_params(self, state: Mapping[str, Any]) -> dict[str, str]:
+        """The query parameters of the view a student is looking at: each setting whose
+        value in `state` (session state, by widget key) differs from its default, written
+        the way Streamlit writes a bound widget's value. Values of the wrong kind are left
+        out (the link then opens that setting's default)."""
+        params = {}
+        for s in self.settings:
+            if s.key not in state:
+                continue
+            value = state[s.key]
+            if s.widget == "multiselect" and isinstance(value, (list, tuple)):
+                value = tuple(value)
+            if value == s.default or value is None:
+                continue
+            try:
+                text = s.label_of(value)
+                s.from_url(text, _known_options(s, value))      # the link must read back
+            except (ValueError, TypeError, KeyError, IndexError):
+                continue
+            params[s.key] = text
+        return params
+
     def state_for(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Widget keys -> values, e.g. to apply a preset to the widgets."""
-        return {self[name].key: value for name, value in values.items() if name in self.by_name}
+        """Widget keys -> values, e.g. to apply a preset to the widgets. A name the page
+        does not declare is an error, and so is a value of the wrong kind (a text box takes
+        any text: an example may be one the page refuses, to show why)."""
+        unknown = set(values) - set(self.by_name)
+        if unknown:
+            raise KeyError(f"not declared by this page: {sorted(unknown)}")
+        state = {}
+        for name, value in values.items():
+            s = self[name]
+            if s.widget == "text":
+                if not isinstance(value, str) or len(value) > MAX_TEXT:
+                    raise ValueError(f"{s.label}: at most {MAX_TEXT} characters of text")
+            else:
+                value = s.check(value)
+            state[s.key] = value
+        return state
+
+
+def _known_options(s: Setting, value: Any):
+    """Choices and bounds known only at run time: accept the value the page allowed."""
+    if s.widget in ("number", "slider"):
+        low = s.min_value if s.min_value is not None else value
+        high = s.max_value if s.max_value is not None else value
+        return (min(low, value), max(high, value))
+    if s.widget in CHOICES:
+        return s.options if value in s.options else (*s.options, value)
+    return None
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """key=value&... with the characters of shapes and indices left readable: (32, 10)
+    is written (32,%2010), not %2832%2C+10%29."""
+    from urllib.parse import quote, urlencode
+
+    return urlencode(params, quote_via=quote, safe="()[],:*")
+
+
+def view_url(base: str, params: Mapping[str, str]) -> str:
+    """`base` (the page's address, without a query) with these query parameters."""
+    base = base.split("?", 1)[0].split("#", 1)[0]
+    return base + ("?" + query_string(params) if params else "")
+
+
+# Projector mode, a setting of every page (lib/ui/projector.py draws it in the sidebar).
+PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "toggle",
+                    help="Larger text, code and numbers for a room; the sidebar folds away. "
+                         "Kept in the link, so every page you open next is shown the same way.")

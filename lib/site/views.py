@@ -1,25 +1,26 @@
-"""Every page's settings, declared once (lib/site/settings.py): what a student can change on a
-page, hence what a link to a view of that page can carry. The pages draw their widgets
-from these declarations (ui.setting_widget binds each one to the URL), the teachers' page
-builds its links from them, and the browser tests open every page with non-default and
-with hostile values from them.
+"""Every page's settings (lib/site/settings.py): what a student can change on a page, hence
+what a link to a view of that page can carry. Each page's declaration in lib/site/chapter.py
+carries its settings from here (chapter.BY_PAGE is made from those declarations): the pages
+draw their widgets from them (ui.setting_widget binds each one to the URL), the teachers'
+page builds its links from them, and the browser tests open every page with non-default and
+with hostile values from them. The training pages' settings are declared here too: lib.train
+keeps only their ranges and constants, and gets the values (train.config.config_from).
 
 Choices known only at run time (the number of training images, the batches they make)
 are passed by the page as `options`; for a number or a slider that is its (min, max).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
-
-from lib.site.chapter import HOME as HOME_PAGE
+from lib.rules import BOOK_BATCH_SIZE
 from lib.rules.indexing import IndexParseError, parse_index
 from lib.quiz import KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, MAX_SEED
-from lib.site.settings import CHOICES, PageSettings, Setting
+from lib.site.settings import PageSettings, Setting
 from lib.rules.shapes import BROADCAST_OPERATIONS, expression_text, parse_axes, parse_shape
 from lib.rules.tape import FUNCTIONS
 from lib.rules.tensors import DTYPES, MAX_BUILD_RANK
-from lib.train.config import N_FIXED_DIGITS, TRAIN_SETTINGS
-from lib.train.quickstart import QUICKSTART_SETTINGS
+from lib.train import config as train
+from lib.train import quickstart as qs
+from lib.train.engines import ENGINES
 
 MAX_SHAPE_RANK = 5        # the broadcasting animation draws up to rank 5
 
@@ -33,7 +34,7 @@ def _shape(max_rank: int = 8, allow_minus_one: bool = False):
 def _index(text: str):
     """An index into train_images, read by the slicing page's own whitelist parser."""
     try:
-        return parse_index(text, {"n": 0, "batch_size": 128})
+        return parse_index(text, {"n": 0, "batch_size": BOOK_BATCH_SIZE})
     except IndexParseError as err:
         raise ValueError(str(err)) from None
 
@@ -55,7 +56,16 @@ HOME = PageSettings((
     Setting("values", "home_values", True, "Write the pixel values", "toggle"),
 ))
 
-FIRST_NETWORK = QUICKSTART_SETTINGS
+FIRST_NETWORK = PageSettings((
+    Setting("digit", "qs_digit", 0, "Which training digit", "slider", min_value=0, max_value=99,
+            step=1),
+    Setting("epochs", "qs_epochs", qs.EPOCHS, "epochs", "number", min_value=1,
+            max_value=qs.MAX_EPOCHS, step=1),
+    Setting("batch_size", "qs_batch", qs.BATCH_SIZE, "batch_size", "select_slider",
+            qs.BATCH_SIZES),
+    Setting("seed", "qs_seed", 0, "seed (initial weights, shuffling)", "number", min_value=0,
+            max_value=9999, step=1),
+))
 
 RANK_SHAPE = PageSettings((
     Setting("rank", "builder_rank", 3, "Rank (number of axes)", "slider", min_value=0,
@@ -71,7 +81,7 @@ SLICING = PageSettings((
             "text", parse=_index, max_chars=300,
             help="Also allowed: + - * // % and the variables n and batch_size from the batch "
                  "sliders below."),
-    Setting("batch_size", "slicing_batch_size", 128, "batch_size", "slider", min_value=1,
+    Setting("batch_size", "slicing_batch_size", BOOK_BATCH_SIZE, "batch_size", "slider", min_value=1,
             max_value=1024, step=1),
     Setting("n", "slicing_n", 3, "n (which batch, counted from 0)", "slider", min_value=0,
             max_value=60_000, step=1),
@@ -158,10 +168,38 @@ GRADIENT_TAPE = PageSettings((
             max_value=6.0, step=0.1),
 ))
 
+_BOOK = train.TrainConfig()          # the notebook's run: each setting's default
 TRAIN_NAIVE = PageSettings((
-    *TRAIN_SETTINGS,                 # the run's settings (lib.train.config), then the view's
+    # the run's settings (lib.train.config.config_from makes the run's config of them) ...
+    Setting("preset", "naive_preset", "book", "Preset", "selectbox", tuple(train.PRESETS),
+            help="'book': the notebook's settings (learning_rate 1e-3, uniform ±0.05 start). On "
+                 "the 4,000-digit sample its loss creeps down from ln 10 ≈ 2.30 and test "
+                 "accuracy is about 30% after 10 epochs (27-35% for seeds 0-4). 'faster: lr 0.1' "
+                 "takes steps 100 times larger: about 80% after one epoch, 90% after ten. 'faster "
+                 "still' also starts from Keras's Glorot init: a few points ahead at first "
+                 "(82-84% after one epoch)."),
+    Setting("learning_rate", "naive_lr", _BOOK.learning_rate, "learning_rate", "select_slider",
+            train.LEARNING_RATES, format=lambda v: f"{v:g}"),
+    Setting("batch_size", "naive_batch", _BOOK.batch_size, "batch_size", "select_slider",
+            train.BATCH_SIZES),
+    Setting("epochs", "naive_epochs", _BOOK.epochs, "epochs", "number", min_value=1,
+            max_value=train.MAX_EPOCHS, step=1),
+    Setting("engine", "naive_engine", _BOOK.engine, "Engine", "selectbox", tuple(ENGINES),
+            format=lambda k: ENGINES[k].label,
+            help=" · ".join(f"{s.name}: {s.blurb}" for s in ENGINES.values())),
+    Setting("init", "naive_init", _BOOK.init, "Initial weights", "radio", tuple(train.INITS),
+            format=lambda k: train.INIT_LABELS[k],
+            help=" · ".join(f"{train.INIT_LABELS[k]}: {v}" for k, v in train.INITS.items())),
+    Setting("update_rule", "naive_rule", _BOOK.update_rule, "Update rule", "radio",
+            tuple(train.UPDATE_RULES),
+            help=" · ".join(f"{k}: {v}" for k, v in train.UPDATE_RULES.items())),
+    Setting("seed", "naive_seed", _BOOK.seed, "seed", "number", min_value=0, max_value=9999,
+            step=1),
+    Setting("train_size", "naive_size", None, "Training-set size (the first N training digits)",
+            "select_slider", train.TRAIN_SIZES, format=lambda n: f"{n:,}"),
+    # ... then the view's
     Setting("pick", "naive_pick", 0, "Prediction vector of", "selectbox",
-            tuple(range(N_FIXED_DIGITS)), format=lambda i: f"digit #{i + 1}"),
+            tuple(range(train.N_FIXED_DIGITS)), format=lambda i: f"digit #{i + 1}"),
 ))
 
 SHAPE_DRILL = PageSettings((
@@ -177,78 +215,3 @@ FOR_TEACHERS = PageSettings((
     Setting("projector_links", "teach_projector", True, "Links open in projector mode", "toggle",
             help="Larger text for the back row; the sidebar folds away."),
 ))
-
-BY_PAGE: dict[str, PageSettings] = {
-    "home": HOME, "first_network": FIRST_NETWORK, "rank_shape": RANK_SHAPE, "slicing": SLICING,
-    "elementwise": ELEMENTWISE, "broadcasting": BROADCASTING, "dot_product": DOT_PRODUCT,
-    "reshape_transpose": RESHAPE_TRANSPOSE, "gradient_tape": GRADIENT_TAPE,
-    "train_naive": TRAIN_NAIVE, "shape_drill": SHAPE_DRILL, "for_teachers": FOR_TEACHERS,
-}
-
-
-def page_path(url_path: str) -> str:
-    """A page's address relative to the app's root: its url path; the home page is the
-    root itself ("./": Streamlit serves the default page there, not at /home)."""
-    return "./" if url_path == HOME_PAGE.url_path else url_path
-
-
-def link(url_path: str, projector: bool = False, **values) -> str:
-    """The relative link that opens `url_path` with these settings (by setting name), e.g.
-    link("broadcasting", x="(64, 3, 32, 10)", y="(32, 10)", op="maximum")."""
-    params = BY_PAGE[url_path].link_params(values) if url_path in BY_PAGE else {}
-    if values and url_path not in BY_PAGE:
-        raise ValueError(f"{url_path} declares no settings")
-    if projector:
-        params["projector"] = "true"
-    return page_path(url_path) + (("?" + query_string(params)) if params else "")
-
-
-def query_string(params: Mapping[str, str]) -> str:
-    """key=value&... with the characters of shapes and indices left readable: (32, 10)
-    is written (32,%2010), not %2832%2C+10%29."""
-    from urllib.parse import quote, urlencode
-
-    return urlencode(params, quote_via=quote, safe="()[],:*")
-
-
-def view_params(url_path: str, state: Mapping[str, Any], projector: bool = False
-                ) -> dict[str, str]:
-    """The query parameters of the view a student is looking at: each declared setting of
-    the page whose value in `state` (session state, by widget key) differs from its default,
-    written the way Streamlit writes a bound widget's value; `projector=true` if asked.
-    Values of the wrong kind are left out (the link then opens that setting's default)."""
-    params = {}
-    for s in BY_PAGE.get(url_path, ()):
-        if s.key not in state:
-            continue
-        value = state[s.key]
-        if s.widget == "multiselect" and isinstance(value, (list, tuple)):
-            value = tuple(value)
-        if value == s.default or value is None:
-            continue
-        try:
-            text = s.label_of(value)
-            s.from_url(text, _known_options(s, value))      # the link must read back
-        except (ValueError, TypeError, KeyError, IndexError):
-            continue
-        params[s.key] = text
-    if projector:
-        params["projector"] = "true"
-    return params
-
-
-def _known_options(s: Setting, value: Any):
-    """Choices and bounds known only at run time: accept the value the page allowed."""
-    if s.widget in ("number", "slider"):
-        low = s.min_value if s.min_value is not None else value
-        high = s.max_value if s.max_value is not None else value
-        return (min(low, value), max(high, value))
-    if s.widget in CHOICES:
-        return s.options if value in s.options else (*s.options, value)
-    return None
-
-
-def view_url(base: str, params: Mapping[str, str]) -> str:
-    """`base` (the page's address, without a query) with these query parameters."""
-    base = base.split("?", 1)[0].split("#", 1)[0]
-    return base + ("?" + query_string(params) if params else "")

@@ -1,15 +1,16 @@
-"""One training run's settings: TrainConfig, the presets, the initial weights, and the
-settings the "Train the naive network" page declares (widgets, URL and config from one list)."""
+"""One training run's settings: TrainConfig, the presets, the initial weights, and the ranges
+the "Train the naive network" page offers (the page declares its settings in lib/site/views.py
+from these, and passes their values to config_from)."""
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
-from lib.site.settings import PageSettings, Setting
+from lib.rules import BOOK_BATCH_SIZE
 from lib.train.engines import ENGINES
 
 INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE = 28 * 28, 512, 10
@@ -20,6 +21,7 @@ N_FIXED_DIGITS = 16
 # would cost a forward pass over 4,000 (+ the 1,000 test digits) per epoch of 4,000 trained,
 # about 40% more work than the training itself; with 1,000 it is about 17%.
 TRAIN_ACC_SUBSET = 1_000
+MAX_EPOCHS = 50                  # one run: the config's check and the page's epochs box
 DIVERGED_LOSS = 1e6              # a mean crossentropy this large means the logits have blown up
 
 # How a run's weights start (biases always at 0). Drawn by Keras's own initializers with a
@@ -48,7 +50,7 @@ UPDATE_RULES = {
 class TrainConfig:
     learning_rate: float = 1e-3
     epochs: int = 10
-    batch_size: int = 128
+    batch_size: int = BOOK_BATCH_SIZE
     seed: int = 0
     init: str = "uniform"
     engine: str = "compiled"
@@ -60,8 +62,8 @@ class TrainConfig:
         if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate <= 1e6
                 and math.isfinite(self.learning_rate)):
             raise ValueError("the learning rate must be a positive number (at most 1e6)")
-        if not 1 <= int(self.epochs) <= 100:
-            raise ValueError("epochs must be between 1 and 100")
+        if not 1 <= int(self.epochs) <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
         if not 1 <= int(self.batch_size) <= 8192:
             raise ValueError("batch_size must be between 1 and 8192")
         if not 0 <= int(self.seed) < 2**32:
@@ -80,17 +82,16 @@ class TrainConfig:
         return asdict(self)
 
 
+# Each preset names a value for each of the page's run settings it sets (the page writes them
+# into its widgets through its declaration, lib/site/views.py TRAIN_NAIVE).
 PRESETS: dict[str, dict[str, Any]] = {
-    "book": dict(learning_rate=1e-3, batch_size=128, epochs=10, init="uniform", update_rule="manual"),
-    "faster: lr 0.1": dict(learning_rate=0.1, batch_size=128, epochs=10, init="uniform",
-                           update_rule="manual"),
-    "faster still: lr 0.1 + Glorot init": dict(learning_rate=0.1, batch_size=128, epochs=10,
-                                               init="glorot", update_rule="manual"),
+    "book": dict(learning_rate=1e-3, batch_size=BOOK_BATCH_SIZE, epochs=10, init="uniform",
+                 update_rule="manual"),
+    "faster: lr 0.1": dict(learning_rate=0.1, batch_size=BOOK_BATCH_SIZE, epochs=10,
+                           init="uniform", update_rule="manual"),
+    "faster still: lr 0.1 + Glorot init": dict(learning_rate=0.1, batch_size=BOOK_BATCH_SIZE,
+                                               epochs=10, init="glorot", update_rule="manual"),
 }
-
-
-def apply_preset(config: TrainConfig, name: str) -> TrainConfig:
-    return replace(config, **PRESETS[name])
 
 
 LARGER_STEP = "faster: lr 0.1"   # the preset offered when a run with small steps ended learning little
@@ -144,10 +145,10 @@ def _initial_weights(seed: int, init: str) -> tuple[np.ndarray, ...]:
     return tuple(weights)
 
 
-# --------------------------------------------------------------------------- the page's settings
+# --------------------------------------------------------------------------- what the page offers
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0, 1e3, 1e6)
-BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
+BATCH_SIZES = (16, 32, 64, BOOK_BATCH_SIZE, 256, 512, 1024)
 TRAIN_SIZES = (500, 1000, 2000, 4000, 10_000, 30_000)
 
 
@@ -156,34 +157,10 @@ def train_size_options(n_train: int) -> tuple[int, ...]:
     return tuple(sorted({s for s in TRAIN_SIZES if s < n_train} | {n_train}))
 
 
-TRAIN_SETTINGS = PageSettings((
-    Setting("preset", "naive_preset", "book", "Preset", "selectbox", tuple(PRESETS),
-            help="'book': the notebook's settings (learning_rate 1e-3, uniform ±0.05 start). On "
-                 "the 4,000-digit sample its loss creeps down from ln 10 ≈ 2.30 and test "
-                 "accuracy is about 30% after 10 epochs (27-35% for seeds 0-4). 'faster: lr 0.1' "
-                 "takes steps 100 times larger: about 80% after one epoch, 90% after ten. 'faster "
-                 "still' also starts from Keras's Glorot init: a few points ahead at first "
-                 "(82-84% after one epoch)."),
-    Setting("learning_rate", "naive_lr", 1e-3, "learning_rate", "select_slider", LEARNING_RATES,
-            format=lambda v: f"{v:g}"),
-    Setting("batch_size", "naive_batch", 128, "batch_size", "select_slider", BATCH_SIZES),
-    Setting("epochs", "naive_epochs", 10, "epochs", "number", min_value=1, max_value=50, step=1),
-    Setting("engine", "naive_engine", "compiled", "Engine", "selectbox", tuple(ENGINES),
-            format=lambda k: ENGINES[k].label,
-            help=" · ".join(f"{s.name}: {s.blurb}" for s in ENGINES.values())),
-    Setting("init", "naive_init", "uniform", "Initial weights", "radio", tuple(INITS),
-            format=lambda k: INIT_LABELS[k],
-            help=" · ".join(f"{INIT_LABELS[k]}: {v}" for k, v in INITS.items())),
-    Setting("update_rule", "naive_rule", "manual", "Update rule", "radio", tuple(UPDATE_RULES),
-            help=" · ".join(f"{k}: {v}" for k, v in UPDATE_RULES.items())),
-    Setting("seed", "naive_seed", 0, "seed", "number", min_value=0, max_value=9999, step=1),
-    Setting("train_size", "naive_size", None, "Training-set size (the first N training digits)",
-            "select_slider", TRAIN_SIZES, format=lambda n: f"{n:,}"),
-))
-
-
 def config_from(values: dict[str, Any], n_train: int) -> TrainConfig:
-    """The TrainConfig for the page's setting values (the preset is not part of a run)."""
+    """The TrainConfig for the page's setting values: the run's fields (the preset and the
+    page's view settings are not part of a run)."""
     size = values.get("train_size") or n_train
-    fields = {k: v for k, v in values.items() if k not in ("preset", "train_size")}
+    fields = {k: v for k, v in values.items()
+              if k in TrainConfig.__dataclass_fields__ and k != "train_size"}
     return TrainConfig(**fields, train_size=None if size >= n_train else int(size))

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.site.settings import PageSettings, Setting
+from lib.rules import BOOK_BATCH_SIZE
 from lib.train.live import BatchEvent, Diverged, EpochEvent
 from lib.train.metrics import confusion_matrix
 from lib.core.tf import keras
 
 EPOCHS = 5
-BATCH_SIZE = 128
+MAX_EPOCHS = 20                  # one run: QuickStart's check and the page's epochs box
+BATCH_SIZE = BOOK_BATCH_SIZE     # the book's model.fit(..., batch_size=128)
+BATCH_SIZES = (32, 64, BOOK_BATCH_SIZE, 256, 512)   # offered on the page
 N_SHOWN = 10                     # the book predicts on test_images[0:10]
 
 # The code cards on the page: the book's steps, with our names and shape comments.
@@ -276,17 +278,6 @@ class QuickStartConfig:
     seed: int = 0
 
 
-QUICKSTART_SETTINGS = PageSettings((
-    Setting("digit", "qs_digit", 0, "Which training digit", "slider", min_value=0, max_value=99,
-            step=1),
-    Setting("epochs", "qs_epochs", EPOCHS, "epochs", "number", min_value=1, max_value=20, step=1),
-    Setting("batch_size", "qs_batch", BATCH_SIZE, "batch_size", "select_slider",
-            (32, 64, 128, 256, 512)),
-    Setting("seed", "qs_seed", 0, "seed (initial weights, shuffling)", "number", min_value=0,
-            max_value=9999, step=1),
-))
-
-
 class QuickStart:
     """One quick-start run: `events()` builds a fresh model (same seed, same start) and
     trains it; `model` is the live model (None before the first pull), for the page's
@@ -294,8 +285,8 @@ class QuickStart:
 
     def __init__(self, train_images, train_labels, test_images, test_labels,
                  epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, seed: int = 0):
-        if not 1 <= int(epochs) <= 50:
-            raise ValueError("epochs must be between 1 and 50")
+        if not 1 <= int(epochs) <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
         if not 1 <= int(batch_size) <= 8192:
             raise ValueError("batch_size must be between 1 and 8192")
         self.train_images, self.train_labels = train_images, train_labels   # (n, 784), (n,)
@@ -377,7 +368,7 @@ def prediction_printout(epoch: int, probs: np.ndarray, label: int) -> str:
     """The predict card's lines for the first test digit, with what each gives: its
     prediction vector (10 probabilities) before training or after `epoch`, the most
     probable digit, and the true label."""
-    # local: every page imports this module (lib.site.views reads its settings); Plotly only here
+    # local: every page imports this module (lib.site.views reads its constants); Plotly only here
     from lib.figures.training import format_prediction_vector
     when = "before training" if epoch == 0 else f"after epoch {epoch}"
     return (f"predictions[0]            # (10,), {when}\n{format_prediction_vector(probs)}\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from lib.rules import BOOK_BATCH_SIZE
 from lib.train.digit_draw import preprocess
 from lib.figures.inside import (confusion_figure, digits_strip, drawing_steps_figure,
                                 prediction_vectors_figure, weights_gallery)
@@ -207,7 +208,8 @@ def numpy_engine_panel(get_weights, train_images, train_labels, key: str) -> Non
     if st.button("🧪 Check these gradients against GradientTape", key=f"{key}_check"):
         weights = get_weights()
         with st.spinner("Running GradientTape on the same batch…"):
-            check = numpy_engine.tape_gradient_check(weights, train_images[:128], train_labels[:128])
+            check = numpy_engine.tape_gradient_check(weights, train_images[:BOOK_BATCH_SIZE],
+                                                   train_labels[:BOOK_BATCH_SIZE])
         st.session_state[f"{key}_result"] = check
     check = st.session_state.get(f"{key}_result")
     if check is not None:
@@ -216,7 +218,7 @@ def numpy_engine_panel(get_weights, train_images, train_labels, key: str) -> Non
                       "largest |gradient|": [f"{g:.2g}" for g in check.max_abs_grad]},
                      hide_index=True)
         verdict = "match" if check.passed(1e-5) else "do NOT match"
-        st.markdown(f"On the first 128 training images the two gradients **{verdict}** "
+        st.markdown(f"On the first {BOOK_BATCH_SIZE} training images the two gradients **{verdict}** "
                     f"to within 1e-5 (loss {check.numpy_loss:.5f} by hand, {check.tape_loss:.5f} "
                     "by the tape). The tape records the same operations and replays the chain "
                     "rule backwards, which is what the code above does by hand.")

@@ -153,7 +153,7 @@ def page_address(url_path: str) -> str:
 
 
 def full_url(link: str, here: str) -> str:
-    """A link relative to the app's root (as lib.site.views.link writes it) as a full URL, seen
+    """A link relative to the app's root (as lib.site.chapter.link writes it) as a full URL, seen
     from the page `here` (its url path)."""
     from urllib.parse import urljoin
 
@@ -162,9 +162,10 @@ def full_url(link: str, here: str) -> str:
 
 def current_view_url(url_path: str) -> str:
     """The full URL of the view on screen: the page's address, its declared settings as they
-    are now (lib.site.views.view_params) and projector mode."""
-    from lib.ui.projector import requested
-    from lib.site.views import view_params, view_url
+    are now (lib.site.chapter.view_params) and projector mode."""
+    from lib.site.chapter import view_params
+    from lib.site.settings import view_url
+    from lib.ui.mode import requested
 
     params = view_params(url_path, st.session_state, projector=requested())
     return view_url(page_address(url_path), params)
@@ -197,7 +198,7 @@ def data_notice(data: Dataset) -> None:
     page at all (a toast there covered the page's key figure at 1280x720, e.g. the slicing
     page's selection.shape): the sidebar (dataset_sidebar) says it, for a teacher who opens
     it. A server told to use the sample has no note: nothing was tried, nothing failed."""
-    from lib.ui.projector import requested
+    from lib.ui.mode import requested
 
     if data.note and not requested() and not st.session_state.get("_data_notice_shown"):
         st.session_state["_data_notice_shown"] = True

@@ -8,16 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.site.settings import Setting
-
-PROJECTOR = Setting("projector", "projector", False, "📽️ Projector mode", "toggle",
-                    help="Larger text, code and numbers for a room; the sidebar folds away. "
-                         "Kept in the link, so every page you open next is shown the same way.")
-
-# Text in projector mode, page and figures alike: 1.4x. The page's text grows with the root
-# font size (Streamlit sizes text in rem); the figures' with text_scale() (lib/ui/widgets.py
-# plotly() draws every figure with lib.figures.common.scaled_fonts).
-TEXT_SCALE = 1.4
+from lib.site.settings import PROJECTOR
+from lib.ui.bound import setting_widget
+from lib.ui.mode import TEXT_SCALE, height, requested, text_scale  # noqa: F401 (ui's names)
 
 # Body text 1.4x, code and metric values larger still, less empty space above the title, and
 # the page as wide as the screen.
@@ -34,29 +27,6 @@ header[data-testid="stHeader"] { height: 2.4rem !important; min-height: 0; backg
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 </style>
 """.replace("$ROOT_PERCENT", f"{TEXT_SCALE * 100:g}")
-
-
-def requested() -> bool:
-    """Is projector mode on? The toggle's state, or before it exists the link's value (read
-    with the setting's own checks; anything unreadable means off)."""
-    state = st.session_state
-    if PROJECTOR.key in state:
-        return bool(state[PROJECTOR.key])
-    try:
-        return bool(PROJECTOR.from_url(st.query_params.get(PROJECTOR.key, "false")))
-    except ValueError:
-        return False
-
-
-def text_scale() -> float:
-    """How much larger the figures' text is drawn: TEXT_SCALE in projector mode, else 1."""
-    return TEXT_SCALE if requested() else 1.0
-
-
-def height(normal: int | None, projector: int) -> int | None:
-    """A figure's height: `projector` in projector mode (chosen so the page's main figure
-    fits a 1280x720 screen under the title), `normal` otherwise."""
-    return projector if requested() else normal
 
 
 def top_slot():
@@ -81,8 +51,6 @@ def main_place(slot, heading: str = "", text: str = "", small: bool = False):
 
 def projector_controls() -> bool:
     """In the router: the toggle in the sidebar, and the styles when it is on."""
-    from lib.ui.widgets import setting_widget
-
     on = bool(setting_widget(PROJECTOR, st.sidebar))
     if on:
         st.html(STYLE)

@@ -22,7 +22,7 @@ import streamlit as st
 
 from lib.quiz import (KIND_LABELS, LEVEL_LABELS, LEVELS, MAX_ANSWER_TEXT, ShapeQuestion,
                       drill_question, make_question, mark, new_seed, normalize_kinds)
-from lib.ui.widgets import setting_widget
+from lib.ui.bound import setting_widget
 from lib.site.views import quiz_seed
 
 __all__ = ["shape_quiz"]

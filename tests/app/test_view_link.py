@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from streamlit.testing.v1 import AppTest
 
-from lib.site.views import BY_PAGE
+from lib.site.chapter import BY_PAGE
 
 
 def page_then_link(page: str, url_path: str) -> None:

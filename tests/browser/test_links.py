@@ -1,5 +1,5 @@
 """Every view is a link: for every page, a link with non-default settings (built with
-lib.site.views.link) opened in a fresh browser shows those settings in its widgets and the shape
+lib.site.chapter.link) opened in a fresh browser shows those settings in its widgets and the shape
 or number that follows from them; a link with hostile values shows the defaults, a 🔗 note
 for each refused value, and no exception.
 
@@ -17,7 +17,8 @@ from lib.figures.broadcast import broadcast_animation
 from lib.site.lesson import PLAN
 from lib.quiz import make_question
 from lib.train.config import PRESETS
-from lib.site.views import BY_PAGE, page_path, query_string
+from lib.site.chapter import BY_PAGE, page_path
+from lib.site.settings import query_string
 from tests.browser.helpers import expect_metric, expect_no_exception, open_app_page
 
 LABELS = load_mnist().train_labels                     # the bundled sample, as the server has it

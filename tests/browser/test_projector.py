@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from lib.site.chapter import PAGES
 from lib.site.lesson import PLAN
-from lib.site.views import link
+from lib.site.chapter import link
 from tests.browser.helpers import SCREENSHOTS, expect_no_exception, open_app_page
 from tests.browser.test_links import VIEWS, expect_view
 

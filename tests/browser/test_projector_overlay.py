@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from deploy import launch
 from lib.site.chapter import PAGES
-from lib.site.views import link
+from lib.site.chapter import link
 from tests.browser.conftest import _chromium, _skip_or_fail
 from tests.browser.helpers import SCREENSHOTS, expect_no_exception, open_app_page
 from tests.browser.test_projector import MAIN, SCREEN

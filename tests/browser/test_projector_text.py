@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.site.chapter import PAGES
-from lib.site.views import link
+from lib.site.chapter import link
 from tests.browser.helpers import expect_no_exception, open_app_page
 from tests.browser.test_links import VIEWS
 

@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lib.site.chapter import BY_URL_PATH
 from lib.site.lesson import LESSON_MINUTES, PLAN, schedule, total_minutes
-from lib.site.views import BY_PAGE, page_path
+from lib.site.chapter import BY_PAGE, page_path
 
 
 def test_the_plan_fills_the_lesson():

@@ -54,9 +54,14 @@ def test_numbers_keep_the_type_of_their_default():
     assert values["epochs"] == 7 and isinstance(values["epochs"], int)
 
 
-def test_state_for_maps_names_to_widget_keys():
-    assert SETTINGS.state_for({"rate": 1.0, "epochs": 9, "unknown": 1}) == {"p_rate": 1.0,
-                                                                           "p_epochs": 9}
+def test_state_for_maps_names_to_widget_keys_through_the_declaration():
+    """What a preset or an example button writes: only declared settings, only values their
+    declaration allows (a page never writes a raw session key)."""
+    assert SETTINGS.state_for({"rate": 1.0, "epochs": 9}) == {"p_rate": 1.0, "p_epochs": 9}
+    with pytest.raises(KeyError, match="unknown"):
+        SETTINGS.state_for({"rate": 1.0, "unknown": 1})
+    with pytest.raises(ValueError):
+        SETTINGS.state_for({"epochs": 10_000})
 
 
 def test_declarations_are_checked():
@@ -69,14 +74,15 @@ def test_declarations_are_checked():
 
 
 def test_the_training_pages_declarations_hold_their_own_defaults():
-    from lib.train.config import TRAIN_SETTINGS, TrainConfig, config_from
-    from lib.train.quickstart import QUICKSTART_SETTINGS, QuickStartConfig
+    from lib.site.views import FIRST_NETWORK, TRAIN_NAIVE
+    from lib.train.config import TrainConfig, config_from
+    from lib.train.quickstart import QuickStartConfig
 
-    for settings in (TRAIN_SETTINGS, QUICKSTART_SETTINGS):
+    for settings in (TRAIN_NAIVE, FIRST_NETWORK):
         for s in settings:
             assert s.check(s.default_for()) == s.default_for()
-    values, _ = TRAIN_SETTINGS.read({}, {"train_size": (500, 4000)})
-    assert config_from(values, 4000) == TrainConfig()
-    values, _ = QUICKSTART_SETTINGS.read({})
+    values, _ = TRAIN_NAIVE.read({}, {"train_size": (500, 4000)})
+    assert config_from(values, 4000) == TrainConfig()      # the view's own settings stay out
+    values, _ = FIRST_NETWORK.read({})
     assert QuickStartConfig(values["epochs"], values["batch_size"], values["seed"]) == \
         QuickStartConfig()

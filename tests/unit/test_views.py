@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from lib.site.chapter import PAGES
-from lib.site.views import BY_PAGE, link, page_path
+from lib.site.chapter import BY_PAGE, link, page_path
 
 HOSTILE = ["", "x" * 10_000, "__import__('os')", "(" + "1, " * 1_000_000 + ")", "1e309",
            "nan", "-1e9", "\x00", "true; rm -rf /", "[" * 500]
@@ -81,7 +81,8 @@ def test_links_leave_out_defaults_and_can_ask_for_projector_mode():
 
 def test_the_view_on_screen_as_query_parameters():
     """view_params: what '🔗 Link to this view' puts in the URL, from session state."""
-    from lib.site.views import view_params, view_url
+    from lib.site.chapter import view_params
+    from lib.site.settings import view_url
 
     state = {"bc_x": "(3, 1)", "bc_y": "(10,)", "bc_op": "maximum", "bc_step": 2,
              "quiz_answer": "(3, 4)", "naive_lr": 0.1}             # others are not this page's
@@ -97,7 +98,7 @@ def test_the_view_on_screen_as_query_parameters():
 
 
 def test_the_view_leaves_out_what_a_link_could_not_carry():
-    from lib.site.views import view_params
+    from lib.site.chapter import view_params
 
     state = {"bc_x": "(3,", "bc_y": None, "bc_op": "power", "bc_step": "2"}
     assert view_params("broadcasting", state) == {}       # a half-typed shape, junk values
@@ -112,7 +113,7 @@ def test_the_view_leaves_out_what_a_link_could_not_carry():
 def test_the_view_of_other_values_is_the_link_to_them(page):
     settings = BY_PAGE[page]
     values = {s.name: other_value(s) for s in settings}
-    from lib.site.views import view_params
+    from lib.site.chapter import view_params
 
     params = view_params(page, settings.state_for(values))
     assert params == dict(parse_qsl(urlsplit(link(page, **values)).query))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from lib.train.config import LARGER_STEP, PRESETS, TrainConfig, apply_preset, larger_step_offer
+from lib.train.config import LARGER_STEP, PRESETS, TrainConfig, larger_step_offer
 
 
 def test_the_larger_step_offer_names_the_cause_and_the_preset():
-    book = apply_preset(TrainConfig(), "book")
+    book = TrainConfig(**PRESETS["book"])
     said = larger_step_offer(book, 0.24, 320, 4000)
     assert said.startswith("This run ended at 24% test accuracy")
     for words in ("learning rate 0.001", "10 epochs over 4,000 digits", "320 such steps",
@@ -17,9 +17,9 @@ def test_the_larger_step_offer_names_the_cause_and_the_preset():
 
 
 @pytest.mark.parametrize("config, test_acc", [
-    (apply_preset(TrainConfig(), "book"), 0.9),                     # it learned
-    (apply_preset(TrainConfig(), "book"), None),                    # no epoch finished
-    (apply_preset(TrainConfig(), LARGER_STEP), 0.3),                # the step was not small
+    (TrainConfig(**PRESETS["book"]), 0.9),                     # it learned
+    (TrainConfig(**PRESETS["book"]), None),                    # no epoch finished
+    (TrainConfig(**PRESETS[LARGER_STEP]), 0.3),                # the step was not small
     (TrainConfig(learning_rate=0.03), 0.3),
 ])
 def test_no_offer_when_it_learned_or_the_step_was_not_small(config, test_acc):

@@ -221,8 +221,8 @@ def test_lr_0_1_on_the_sample_reaches_80_percent_in_two_epochs(data):
 def test_the_book_preset_learns_slowly_but_learns(data):
     """The notebook's settings on the sample: ln 10 at first, a slow fall, well above chance
     after 10 epochs (measured 27-35% for seeds 0-4) and far from the faster presets."""
-    from lib.train.config import PRESETS, apply_preset
-    trainer = Trainer(replace(apply_preset(TrainConfig(), "book"), engine="numpy"), data)
+    from lib.train.config import PRESETS
+    trainer = Trainer(TrainConfig(**PRESETS["book"], engine="numpy"), data)
     events = list(trainer.events())
     losses = [e.loss for e in events if isinstance(e, BatchEvent)]
     epochs = [e for e in events if isinstance(e, EpochEvent)]
@@ -376,18 +376,20 @@ def test_forward_shapes_figure_names_every_tensor_with_its_shape():
 # --------------------------------------------------------------------------- the measured claims
 
 def test_what_the_presets_help_says_about_the_sample(data):
-    """TRAIN_SETTINGS' preset help: 'faster: lr 0.1' is near 80% after one epoch and 90% after
-    ten; 'faster still' (Glorot) is ahead after one epoch. Seed 0, numpy engine."""
-    from lib.train.config import PRESETS, TRAIN_SETTINGS, apply_preset
+    """The training page's preset help (lib/site/views.py TRAIN_NAIVE): 'faster: lr 0.1' is
+    near 80% after one epoch and 90% after ten; 'faster still' (Glorot) is ahead after one
+    epoch. Seed 0, numpy engine."""
+    from lib.site.views import TRAIN_NAIVE
+    from lib.train.config import PRESETS
 
     def accuracies(name):
-        config = replace(apply_preset(TrainConfig(), name), engine="numpy")
+        config = TrainConfig(**PRESETS[name], engine="numpy")
         return [e.test_acc for e in Trainer(config, data).events() if isinstance(e, EpochEvent)]
 
     faster, still = accuracies("faster: lr 0.1"), accuracies("faster still: lr 0.1 + Glorot init")
     assert 0.75 <= faster[1] <= 0.85 and faster[10] >= 0.88
     assert 0.80 <= still[1] <= 0.88 and still[1] > faster[1]
-    help_text = TRAIN_SETTINGS["preset"].help
+    help_text = TRAIN_NAIVE["preset"].help
     assert "about 80% after one epoch, 90% after ten" in help_text
     assert PRESETS["faster: lr 0.1"]["init"] == "uniform"
 

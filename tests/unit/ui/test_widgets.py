@@ -27,7 +27,7 @@ def settings_row_script():
     import streamlit as st
 
     from lib.site.settings import PageSettings, Setting
-    from lib.ui.widgets import settings_expander, settings_row
+    from lib.ui.bound import settings_expander, settings_row
 
     settings = PageSettings((
         Setting("epochs", "t_epochs", 5, "epochs", "number", min_value=1, max_value=20, step=1),
