@@ -171,7 +171,9 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
     def _panel() -> None:
         if run.status != drawn_as:   # a click inside the panel changed the run (the training
             st.rerun(scope="app")    # page's preset offer resets it): redraw the whole page
-        line, mark = st.empty(), st.empty()
+        # the hidden marker goes last: as an element of its own it takes a gap of the column's
+        # (1rem, 22.4 px on a projector) and would push the charts down by that much
+        line, body, mark = st.empty(), st.container(), st.empty()
         others = SHARED.busy_runs(besides=run)
 
         def show() -> None:     # the status line; mid-burst it is where a click stops the burst
@@ -187,9 +189,10 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
             others = SHARED.busy_runs(besides=run)
             show()
-        if run.status == "diverged":
-            st.error(run.message, icon="💥")
-        draw(run)
+        with body:
+            if run.status == "diverged":
+                st.error(run.message, icon="💥")
+            draw(run)
 
     _panel()
 
