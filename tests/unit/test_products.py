@@ -309,3 +309,18 @@ def test_the_dense_layer_code_states_the_shapes_numpy_gives():
         claimed = re.match(r"\s*(\([0-9, ]*\))", comment).group(1)
         assert claimed == format_shape(namespace[name].shape), line
     assert namespace["output"].shape == (128, 512)
+
+
+def test_the_page_the_quiz_and_the_lesson_explain_np_dot_in_the_same_words():
+    """One explanation (lib.rules.shapes.pairing_sentences): the lesson's answer for the dot
+    step is the page's paragraph for its shapes, and the quiz walks the same sentences."""
+    from lib.quiz import dot_question
+    from lib.site.lesson import PLAN
+
+    step = next(s for s in PLAN if s.page == "dot_product")
+    x, y = parse_shape(step.view["x"]), parse_shape(step.view["y"])
+    words = pairing_sentences("dot", x, y)
+    assert step.answer == " ".join(words)
+    assert "(32, 64)" in step.answer and "size 10" in step.answer
+    explanation = dot_question(x, y).explanation
+    assert all(sentence in explanation for sentence in words)
