@@ -7,6 +7,7 @@ from lib.rules.elementwise import (MAX_BUILT_ELEMENTS, broadcast_view_code, by_h
 from lib.figures.broadcast import broadcast_animation
 from lib.rules.shapes import BROADCAST_OPERATIONS, broadcast_steps, expression_text, format_shape, steps_code
 from lib.ui.quiz import shape_quiz
+from lib.ui.mode import text_scale
 from lib.site.views import BROADCAST_PRESETS, MAX_SHAPE_RANK, BROADCASTING as SETTINGS
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
@@ -59,7 +60,9 @@ if final.kind == "conflict":
 # --------------------------------------------------------------------------- animation
 with ui.main_place(animation_place, "1. Watch it happen"):
     ui.plotly(broadcast_animation(x_shape, y_shape, op=op, start_step=step,
-                                  max_height=ui.projector_height(830, 450)), key="bc_animation")
+                                  max_height=ui.projector_height(830, 450),
+                                  max_width=ui.projector_height(940, 1150),     # a 1280 px screen
+                                  text_scale=text_scale()), key="bc_animation")
 if final.kind == "result":     # drawn, and NumPy accepts it: what a typo falls back to
     ui.keep_last_good("broadcasting_shapes", (x_shape, y_shape))
 st.caption("Press ▶ Play or drag the slider. Strong colours are the original numbers; pale "

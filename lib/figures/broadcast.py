@@ -55,6 +55,12 @@ CAPTION_LINE = 4.3          # where the caption sits, above the blocks
 AXIS_HEADER_LINE = 3.3      # the "axis -2 -1" row of the shape table
 TABLE_TOP_LINE = 2.4        # the x row of the shape table; the y row is one step lower
 TABLE_ROW_STEP = 0.9
+# Larger text (a projector, text_scale > 1) on a wide, short screen: the shape table moves
+# beside the blocks, on their left, and only the caption stays above them.
+SIDE_HEADER_LINES = 2.2     # room kept above the blocks: the caption
+SIDE_CAPTION_LINE = 1.45
+SIDE_TABLE_LINES = 3.0      # the side table's height: axis header, x and y rows
+SIDE_TABLE_GAP = 1.2        # cells between the side table and the x block (and its bracket)
 
 # Sizing the drawing to a typical screen.
 SCREEN_W_PX, SCREEN_H_PX = 940.0, 700.0     # the figure's room on a laptop screen
@@ -69,6 +75,11 @@ CELL_PX_FLOOR = 10.0        # ... down to this when the figure's height is bound
 TWO_ROWS_GAIN = 1.15        # the result goes under y only if cells get 15% bigger
 TABLE_COLUMN_MIN, TABLE_COLUMN_PX = 1.7, 50.0   # a shape-table column: cells, or pixels
 CONTROLS_PX = 130           # figure height added for the Play buttons and the slider
+CONTROLS_MEASURED_PX = 100  # what they take at text scale 1 (130 keeps the laptop layout as it
+                            # was); larger text: this, scaled
+CHAR_EM = 0.62              # a character's width, in font sizes (generous for digits, letters)
+SIGN_CHAR_EM = 0.8          # ... of the bold operator ("max": 60 px at 25 px, measured)
+SIGN_PAD_PX = 12            # room on each side of the operator, between the blocks
 MARGIN_PX = 10
 
 # Line widths in pixels: cell borders, the "new axis" box, the axis bracket, an empty outline.
@@ -249,40 +260,82 @@ class Placement:
     bottom: float
     cell_px: float         # expected size of one cell on screen
     u: float               # height of one line of text, in cells
+    gap: float = BLOCK_GAP     # cells between the blocks (the operator and the '=' live there)
+    left: float = 0.0      # the shape table's left edge when it sits beside the blocks (< 0)
+    text_scale: float = 1.0
+
+    @property
+    def side_table(self) -> bool:
+        return self.left < 0
 
     @property
     def table_dx(self) -> float:
-        return max(TABLE_COLUMN_MIN, TABLE_COLUMN_PX / self.cell_px)
+        return _table_dx(self.cell_px, self.text_scale)
 
 
-def _settle(w: float, h: float, one_row: bool, screen_h: float = SCREEN_H_PX
-            ) -> tuple[float, float, float, float]:
-    """Cell size in pixels for blocks w x h cells: (cell_px, u, drawing width, drawing height),
-    the drawing at most SCREEN_W_PX wide and `screen_h` tall."""
+def _table_dx(cell_px: float, text_scale: float) -> float:
+    """A shape-table column's width in cells."""
+    return max(TABLE_COLUMN_MIN, TABLE_COLUMN_PX * text_scale / cell_px)
+
+
+def sign_width_px(sign: str, text_scale: float = 1.0) -> float:
+    """The operator's width on screen ('+' or 'max'), padded on both sides."""
+    font = SIGN_FONT if len(sign) == 1 else WORD_SIGN_FONT
+    return SIGN_CHAR_EM * font * text_scale * len(sign) + 2 * SIGN_PAD_PX * text_scale
+
+
+class Settled(NamedTuple):
+    cell_px: float
+    u: float               # one line of text, in cells
+    gap: float             # between the blocks, in cells
+    table_w: float         # the side table's width in cells (0: the table is above)
+    width: float           # the blocks' width, in cells
+    height: float          # the whole drawing's height, in cells
+    header: float          # of which above the blocks
+
+
+def _settle(grid: Grid, one_row: bool, screen_h: float = SCREEN_H_PX, side: bool = False,
+            text_scale: float = 1.0, sign: str = "+", screen_w: float = SCREEN_W_PX) -> Settled:
+    """Cell size in pixels for the grid's blocks, the drawing at most `screen_w` wide and
+    `screen_h` tall; text `text_scale` times its base size (lines, table columns and the
+    operator's room grow with it); the shape table above the blocks or, `side`, on their left."""
+    w, h = grid.width, grid.height
     cell_px = FIRST_GUESS_CELL_PX
     for _ in range(SETTLE_ROUNDS):
-        u = max(MIN_TEXT_LINE, TEXT_LINE_PX / cell_px)
+        u = max(MIN_TEXT_LINE, TEXT_LINE_PX * text_scale / cell_px)
+        gap = max(BLOCK_GAP, sign_width_px(sign, text_scale) / cell_px)
         under = LABELS_BELOW + UNDER_BLOCK_LINES * u
-        width = max(3 * w + 2 * BLOCK_GAP if one_row else 2 * w + BLOCK_GAP, MIN_WIDTH)
-        height = HEADER_LINES * u + (h + under if one_row else 2 * (h + under) + ROW_GAP)
+        table_w = (TABLE_NAME_WIDTH + grid.rank * _table_dx(cell_px, text_scale)
+                   + SIDE_TABLE_GAP) if side else 0.0
+        rows_h = max(h, SIDE_TABLE_LINES * u) if side else h
+        header = (SIDE_HEADER_LINES if side else HEADER_LINES) * u
+        width = max(3 * w + 2 * gap if one_row else 2 * w + gap, MIN_WIDTH)
+        height = header + (rows_h + under if one_row else 2 * (rows_h + under) + ROW_GAP)
         by_height = screen_h / height
         cell_px = max(CELL_PX_MIN if by_height >= CELL_PX_MIN else CELL_PX_FLOOR,
-                      min(CELL_PX_MAX, SCREEN_W_PX / (width + SIDE_ROOM), by_height))
-    return cell_px, u, width, height
+                      min(CELL_PX_MAX, screen_w / (width + table_w + SIDE_ROOM), by_height))
+    return Settled(cell_px, u, gap, table_w, width, height, header)
 
 
-def _placement(grid: Grid, screen_h: float = SCREEN_H_PX) -> Placement:
-    """x op y = result in one row, or the result under y: whichever gives bigger cells."""
+def _placement(grid: Grid, screen_h: float = SCREEN_H_PX, text_scale: float = 1.0,
+               sign: str = "+", screen_w: float = SCREEN_W_PX) -> Placement:
+    """x op y = result in one row, or the result under y: whichever gives bigger cells. With
+    scaled text, also the shape table beside the blocks (a projector's screen is wide and short)."""
     w, h = grid.width, grid.height
-    best = None
-    for one_row in (True, False):
-        cell_px, u, width, height = _settle(w, h, one_row, screen_h)
-        if best is None or cell_px > best.cell_px * TWO_ROWS_GAIN:
-            under = LABELS_BELOW + UNDER_BLOCK_LINES * u
-            result = (Point(2 * (w + BLOCK_GAP), 0.0) if one_row
-                      else Point(w + BLOCK_GAP, h + under + ROW_GAP))
-            best = Placement((Point(0.0, 0.0), Point(w + BLOCK_GAP, 0.0), result), width,
-                             HEADER_LINES * u, -(height - HEADER_LINES * u), cell_px, u)
+    best, best_score = None, 0.0
+    for side in ((False, True) if text_scale > 1 else (False,)):
+        for one_row in (True, False):
+            s = _settle(grid, one_row, screen_h, side, text_scale, sign, screen_w)
+            score = s.cell_px / (1 if one_row else TWO_ROWS_GAIN)    # one row, unless much
+            if score > best_score:                                    # smaller cells
+                best_score = score
+                under = LABELS_BELOW + UNDER_BLOCK_LINES * s.u
+                rows_h = max(h, SIDE_TABLE_LINES * s.u) if side else h
+                result = (Point(2 * (w + s.gap), 0.0) if one_row
+                          else Point(w + s.gap, rows_h + under + ROW_GAP))
+                best = Placement((Point(0.0, 0.0), Point(w + s.gap, 0.0), result), s.width,
+                                 s.header, -(s.height - s.header), s.cell_px, s.u, s.gap,
+                                 -s.table_w, text_scale)
     return best
 
 
@@ -438,10 +491,11 @@ def _draw_operands(real: Step, pair, scene: Scene, drawing: Drawing) -> None:
         drawing.labels.append(_shape_label(scene.names[i], real.after[i], pair[i].values.shape,
                                            block, scene))
     sign = scene.op.sign
-    drawing.labels.append(Label(grid.width + BLOCK_GAP / 2, -grid.height / 2, f"<b>{sign}</b>",
-                                COLORS["ink"], SIGN_FONT if len(sign) == 1 else WORD_SIGN_FONT))
+    drawing.labels.append(Label(grid.width + place.gap / 2, -grid.height / 2, f"<b>{sign}</b>",
+                                COLORS["ink"], SIGN_FONT if len(sign) == 1 else WORD_SIGN_FONT,
+                                f"the operation: {scene.op.sign}"))
     result = place.blocks[2]
-    drawing.labels.append(Label(result.x - BLOCK_GAP / 2, -(result.y + grid.height / 2),
+    drawing.labels.append(Label(result.x - place.gap / 2, -(result.y + grid.height / 2),
                                 "<b>=</b>", COLORS["ink"], MARK_FONT["="]))
 
 
@@ -493,11 +547,14 @@ def _frame(k: int, story: Story, pair, scene: Scene) -> go.Frame:
     _draw_operands(real, pair, scene, drawing)
     _draw_result(step, real, pair, scene, drawing)
     _draw_focus(step, real, pair, scene, drawing)
-    drawing.labels.append(Label(TEXT_LEFT, CAPTION_LINE * scene.place.u,
-                                _caption(k, len(story.real), step, real, scene.names),
+    place = scene.place
+    left = place.left + TEXT_LEFT if place.side_table else TEXT_LEFT
+    drawing.labels.append(Label(left, (SIDE_CAPTION_LINE if place.side_table else CAPTION_LINE)
+                                * place.u, _caption(k, len(story.real), step, real, scene.names),
                                 COLORS["ink"], CAPTION_FONT, left=True))
-    _alignment_table(drawing, real, scene.names, x0=TEXT_LEFT, u=scene.place.u,
-                     dx=scene.place.table_dx)
+    header_y = (-0.5 * place.u) if place.side_table else AXIS_HEADER_LINE * place.u
+    _alignment_table(drawing, real, scene.names, x0=left, u=place.u, dx=place.table_dx,
+                     header_y=header_y)
     data = _traces(drawing)
     return go.Frame(name=str(k), data=data, traces=list(range(len(data))))   # replace them all
 
@@ -548,12 +605,15 @@ def _caption(k: int, n: int, step: Step, real: Step, names) -> str:
     return f"<b>Step {k + 1}/{n} · repeat {names[i]} along axis {real.axis}</b>: {arrow}"
 
 
-def _alignment_table(drawing: Drawing, step: Step, names, x0: float, u: float, dx: float) -> None:
-    """The two shapes as rows of sizes, lined up on the right; the axis at work in colour."""
+def _alignment_table(drawing: Drawing, step: Step, names, x0: float, u: float, dx: float,
+                     header_y: float | None = None) -> None:
+    """The two shapes as rows of sizes, lined up on the right; the axis at work in colour.
+    The "axis" header line sits at `header_y` (default: above the blocks), the rows under it."""
     rank = max(len(step.after[0]), len(step.after[1]), len(step.before[0]), len(step.before[1]))
     column_x = [x0 + TABLE_NAME_WIDTH + (k + 0.5) * dx for k in range(rank)]
+    header_y = AXIS_HEADER_LINE * u if header_y is None else header_y
     for row, i in enumerate((0, 1)):
-        y = (TABLE_TOP_LINE - TABLE_ROW_STEP * row) * u
+        y = header_y - (AXIS_HEADER_LINE - TABLE_TOP_LINE + TABLE_ROW_STEP * row) * u
         drawing.labels.append(Label(x0, y, f"<b>{names[i]}</b>", COLORS["ink"], LABEL_FONT,
                                     left=True))
         for k, size in enumerate(pad_shape(step.after[i], rank, None)):
@@ -564,10 +624,10 @@ def _alignment_table(drawing: Drawing, step: Step, names, x0: float, u: float, d
             text = "·" if size is None else (f"<b>{size}</b>" if hot else str(size))
             hover = f"axis {axis} of {names[i]}" + ("" if size is None else f": size {size}")
             drawing.labels.append(Label(column_x[k], y, text, color, LABEL_FONT, hover))
-    drawing.labels.append(Label(x0, AXIS_HEADER_LINE * u, "axis", COLORS["muted"],
+    drawing.labels.append(Label(x0, header_y, "axis", COLORS["muted"],
                                 AXIS_HEADER_FONT, left=True))
     for k in range(rank):
-        drawing.labels.append(Label(column_x[k], AXIS_HEADER_LINE * u, f"{k - rank}",
+        drawing.labels.append(Label(column_x[k], header_y, f"{k - rank}",
                                     COLORS["muted"], AXIS_HEADER_FONT,
                                     "axes are counted from the right: -1 is the last"))
 
@@ -585,33 +645,55 @@ def _slider_label(step: Step) -> str:
 
 # ------------------------------------------------------------------ the figure
 
+def controls_px(text_scale: float = 1.0) -> float:
+    """The figure's height kept for the Play buttons and the slider (its labels grow with the
+    text)."""
+    return CONTROLS_PX if text_scale == 1 else CONTROLS_MEASURED_PX * text_scale
+
+
+def slider_label_px(label: str, text_scale: float = 1.0) -> float:
+    """About how wide a slider step's label is drawn, in pixels (generous)."""
+    return CHAR_EM * BASE_FONT * text_scale * len(label)
+
+
 def _figure_layout(scene: Scene, steps: list[Step], frame_ms: int) -> dict:
     """Equal-aspect axes over the drawing, Play/Pause buttons and a 'Step: ...' slider."""
-    place = scene.place
+    place, scale = scene.place, scene.place.text_scale
+    labels = [_slider_label(s) for s in steps]
+    slider = frame_slider([str(k) for k in range(len(steps))], redraw=True, labels=labels,
+                          prefix="Step: ")
+    # the labels are centred on their ticks: the rail stops short of the figure's right edge
+    # by half the last label, so it is drawn whole
+    slider["pad"] = dict(slider.get("pad", {}), r=round(slider_label_px(labels[-1], scale) / 2))
     return dict(
-        height=int(place.cell_px * (place.top - place.bottom) + CONTROLS_PX),
+        height=int(place.cell_px * (place.top - place.bottom) + controls_px(scale)),
         margin=dict(l=MARGIN_PX, r=MARGIN_PX, t=MARGIN_PX, b=MARGIN_PX), plot_bgcolor="white",
         font=dict(family=FONT_FAMILY, size=BASE_FONT), showlegend=False,
-        xaxis=dict(visible=False, range=[-X_PAD, place.width + X_PAD], fixedrange=True),
+        xaxis=dict(visible=False, range=[place.left - X_PAD, place.width + X_PAD],
+                   fixedrange=True),
         yaxis=dict(visible=False, range=[place.bottom, place.top], scaleanchor="x",
                    scaleratio=1, fixedrange=True),
         updatemenus=[player_buttons(play_args(frame_ms))],
-        sliders=[frame_slider([str(k) for k in range(len(steps))], redraw=True,
-                              labels=[_slider_label(s) for s in steps], prefix="Step: ")],
+        sliders=[slider],
     )
 
 
 def broadcast_animation(x_shape: Shape, y_shape: Shape, op: str = "+", seed: int = 0,
                         names: tuple[str, str] = ("x", "y"), frame_ms: int = 1400,
-                        start_step: int = 0, max_height: int = SCREEN_H_PX + CONTROLS_PX
+                        start_step: int = 0, max_height: int = SCREEN_H_PX + CONTROLS_PX,
+                        text_scale: float = 1.0, max_width: float = SCREEN_W_PX
                         ) -> go.Figure:
     """The animated figure: one frame per broadcasting step, Play/Pause and a slider.
     It opens at `start_step` (clipped to the steps there are); ▶ Play goes on from there.
-    `max_height` bounds the figure's height in pixels, controls included."""
+    `max_height` bounds the figure's height in pixels, controls included. `text_scale`: how
+    much larger the figure's text will be drawn (projector mode: lib.figures.common
+    scaled_fonts): the drawing makes room for it (lines, the operator, the slider's labels).
+    `max_width`: the drawing's room across, in pixels (a projector's screen is wider)."""
     story = _story(x_shape, y_shape, names, op)
     states = _tensor_states(story, seed)                 # (x, y) as drawn after each step
     grid = Grid(_extent(story, states))
-    place = _placement(grid, max(max_height - CONTROLS_PX, 4 * CELL_PX_MIN))
+    place = _placement(grid, max(max_height - controls_px(text_scale), 4 * CELL_PX_MIN),
+                       text_scale, BROADCAST_OPERATIONS[op].sign, max_width)
     scene = Scene(grid, place, names, BROADCAST_OPERATIONS[op], story.stand_in)
     frames = [_frame(k, story, pair, scene) for k, pair in enumerate(states)]
     start = min(max(int(start_step), 0), len(frames) - 1)

@@ -137,3 +137,49 @@ def test_projector_mode_follows_the_lesson_to_the_next_page(browser, app_url):
         expect_no_exception(page)
     finally:
         context.close()
+
+
+# The figure's texts and the slider's labels, each with its box on the screen.
+FIGURE_TEXTS = """(root) => [...root.querySelectorAll('.textpoint text, text.slider-label')]
+    .map(t => { const b = t.getBoundingClientRect();
+                return {text: t.textContent, slider: t.classList.contains('slider-label'),
+                        x0: b.left, x1: b.right, y0: b.top, y1: b.bottom}; })
+    .filter(b => b.x1 > b.x0)"""
+
+
+def overlap(a: dict, b: dict, slack: float = 1) -> bool:
+    return (min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > slack
+            and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > slack)
+
+
+def test_the_broadcasting_figure_keeps_its_text_apart_on_a_projector(browser, app_url):
+    """The book's np.maximum example at 1.4x text: the figure makes room for its larger text.
+    No label (the "max" operator, the shape table's rows, the caption, the shape labels) runs
+    into another text or into a cell's number, and every slider label is drawn whole inside
+    the figure (the last one read "resul", cut at the right edge)."""
+    values, _ = VIEWS["broadcasting"]
+    assert values["op"] == "maximum"              # an operator written as a word
+    context, page = open_projected(browser, app_url, "broadcasting", **values)
+    try:
+        expect_projector_mode(page)
+        figure = page.locator(".st-key-bc_animation .js-plotly-plot").first
+        expect(figure.locator("text.slider-label")).to_have_count(7)   # 6 steps, "Step: ..."
+        expect(figure.locator(".textpoint text").filter(has_text="max")).to_have_count(1)
+        box = figure.bounding_box()
+        texts = figure.evaluate(FIGURE_TEXTS)
+        labels = [t for t in texts if not t["slider"]]
+        digits = {t["text"] for t in labels if re.fullmatch(r"\d", t["text"])}
+        assert digits, "no cell numbers drawn"
+        collisions = [(a["text"], b["text"]) for i, a in enumerate(labels)
+                      for b in labels[i + 1:]
+                      if not (re.fullmatch(r"\d", a["text"]) and re.fullmatch(r"\d", b["text"]))
+                      and overlap(a, b)]
+        assert not collisions, f"texts drawn over each other: {collisions}"
+        outside = [t["text"] for t in texts if t["slider"] and (
+            t["x0"] < box["x"] - 1 or t["x1"] > box["x"] + box["width"] + 1)]
+        assert not outside, f"slider labels cut at the figure's edge: {outside}"
+        expect_no_exception(page)
+    finally:
+        (SCREENSHOTS / "projector").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "projector" / "broadcasting_book_example.png"))
+        context.close()

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lib.figures.broadcast import COLORS, broadcast_animation, stand_in_shapes
+from lib.figures.broadcast import (BASE_FONT, COLORS, broadcast_animation, controls_px,
+                                   stand_in_shapes)
 from lib.rules.shapes import (BROADCAST_OPERATIONS, BROADCAST_OPS, broadcast_steps, expression_text,
                         pad_shape, parse_shape)
 from tests.unit.strategies import clashing_pair, compatible_pair, numpy_broadcast, shapes
@@ -226,3 +227,49 @@ def test_a_bounded_height_is_kept_up_to_rank_4(x, y):
         assert broadcast_animation(x, y, max_height=bound).layout.height <= bound
     assert broadcast_animation(x, y).layout.height == \
         broadcast_animation(x, y, max_height=830).layout.height
+
+
+# ------------------------------------------------------------------ projector mode (text 1.4x)
+
+PROJECTOR = dict(max_height=450, max_width=1150, text_scale=1.4)    # pages/broadcasting.py
+
+
+def cell_px(fig) -> float:
+    """Pixels per cell on screen: the drawing fills the figure's height above the controls."""
+    low, high = fig.layout.yaxis.range
+    return (fig.layout.height - controls_px(PROJECTOR["text_scale"])) / (high - low)
+
+
+def cells_x(frame, key: str) -> tuple[float, float]:
+    """Leftmost and rightmost x of a tensor's cells (its fill traces, copies included)."""
+    xs = [x for name in (key, key + " copy") for x in trace(frame, name).x if x is not None]
+    return min(xs), max(xs)
+
+
+@pytest.mark.parametrize("x, y, op", [((64, 3, 32, 10), (32, 10), "maximum"),
+                                      ((32, 10), (10,), "minimum"), ((5, 1, 4), (3, 1), "+")])
+def test_on_a_projector_the_figure_makes_room_for_its_larger_text(x, y, op):
+    """Drawn at 1.4x (lib.figures.common.scaled_fonts), the book's np.maximum example had its
+    "max" over x's third column of slices, the shape table's two rows touching and the last
+    slider label cut ("resul"): the builder is told the scale and makes room."""
+    scale = PROJECTOR["text_scale"]
+    fig = broadcast_animation(x, y, op=op, **PROJECTOR)
+    assert fig.layout.height <= PROJECTOR["max_height"]
+    px = cell_px(fig)
+    sign = BROADCAST_OPERATIONS[op].sign
+    for frame in fig.frames:
+        values = trace(frame, "values")
+        k = values.text.index(f"<b>{sign}</b>")
+        # a bold character is at most 0.8 of the font size wide ("max": 60 px at 25 px)
+        half = 0.8 * values.textfont.size[k] * scale * len(sign) / 2 / px
+        assert cells_x(frame, "x")[1] < values.x[k] - half
+        assert values.x[k] + half < cells_x(frame, "y")[0]
+        # the shape table's x and y rows stand a line of their (scaled) text apart
+        rows = [values.y[i] for i, t in enumerate(values.text) if t in ("<b>x</b>", "<b>y</b>")]
+        assert len(rows) == 2
+        font = values.textfont.size[values.text.index("<b>x</b>")] * scale
+        assert abs(rows[0] - rows[1]) * px >= 1.15 * font
+    # the last slider label is centred on the rail's end: the rail stops half a label short
+    slider = fig.layout.sliders[0]
+    label = slider.steps[-1].label
+    assert slider.pad.r >= 0.55 * BASE_FONT * scale * len(label) / 2
