@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lib.rules import BOOK_BATCH_SIZE as B
+from lib.rules.shapes import pairing_sentences
 from lib.site.chapter import BY_URL_PATH, ChapterPage, link
 from lib.site.views import TRAIN_NAIVE
 from lib.train.config import PRESETS
@@ -85,8 +86,7 @@ PLAN: tuple[LessonStep, ...] = (
         "Show matrix · matrix with x (32, 10) and y (10, 64), then the matmul animation, cell "
         "by cell.",
         "Which sizes must be equal for np.dot(x, y), and which ones make the result?",
-        "The last axis of x and the second-to-last of y (here both 10) are summed away; the "
-        "outer sizes make (32, 64).",
+        " ".join(pairing_sentences("dot", (32, 10), (10, 64))),
         {"x": "(32, 10)", "y": "(10, 64)", "by_cell": True}),
     LessonStep(
         4, "reshape_transpose", "Reshape and transpose",
