@@ -64,7 +64,8 @@ from typing import Awaitable, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stclient import FINISHED, ProtocolError, RunMarker, StreamlitClient  # noqa: E402
+from lib.train.live import FINISHED  # noqa: E402  (NumPy only: the run statuses)
+from bench.stclient import SCRIPT_FINISHED, ProtocolError, RunMarker, StreamlitClient  # noqa: E402
 from deploy import launch  # noqa: E402
 
 DEFAULT_TIMEOUT_S = 1200          # the class phase: first Start -> last done
@@ -74,7 +75,7 @@ LOSS_LABEL = "loss (last batch)"
 SLICING_PAGE, SLICING_KEY = "slicing", "slicing_expr"
 EXPRESSIONS = ["train_images[10:100]", "train_images[:, 7:-7, 7:-7]",
                "train_images[::2, 14:, 14:]"]
-FINISHED_STATUSES = ("done", "stopped", "diverged")
+FINISHED_STATUSES = tuple(str(status) for status in FINISHED)   # a training run that is over
 
 
 # --------------------------------------------------------------------------- the server
@@ -361,7 +362,7 @@ async def time_reruns(client: StreamlitClient, count: int | None, stop: asyncio.
                 raise
             continue                     # the replica died under this rerun: not a timing
         if answered:
-            if request.status != FINISHED.FINISHED_SUCCESSFULLY:
+            if request.status != SCRIPT_FINISHED.FINISHED_SUCCESSFULLY:
                 client.errors.append(f"slicing rerun ended with status {request.status}")
             durations.append(request.duration)
         elif client.closed and reconnect is not None:

@@ -22,7 +22,8 @@ os.environ.setdefault("MNIST_SOURCE", "sample")
 import numpy as np  # noqa: E402
 
 from lib.rules.products import (naive_matrix_dot, naive_matrix_vector_dot,  # noqa: E402
-                          naive_vector_dot, paired_axes, random_matrix)
+                                naive_vector_dot, random_matrix)
+from lib.rules.shapes import paired_axes  # noqa: E402
 from lib.rules.race import race  # noqa: E402
 
 RACES = {  # name: (naive function, shapes of x and y) at the page's upper bounds

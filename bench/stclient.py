@@ -55,7 +55,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 DeltaPath = tuple[int, ...]            # metadata.delta_path: (root container, index, ...)
-FINISHED = ForwardMsg.ScriptFinishedStatus          # enum: FINISHED_SUCCESSFULLY, ...
+SCRIPT_FINISHED = ForwardMsg.ScriptFinishedStatus   # enum: FINISHED_SUCCESSFULLY, ... (a script
+                                                    # run's end, not a training run's: see RUN_FINISHED)
 STREAM_PATH = "/_stcore/stream"
 _request_ids = itertools.count(1)
 
@@ -557,7 +558,7 @@ class StreamlitClient:
         if run is None:
             return
         run.finished, run.status = now, status
-        if status == FINISHED.FINISHED_EARLY_FOR_RERUN:
+        if status == SCRIPT_FINISHED.FINISHED_EARLY_FOR_RERUN:
             # Interrupted for a rerun: its requests will be answered by the next run.
             for request in self._pending:
                 if request.run_id == run_id:
@@ -568,12 +569,12 @@ class StreamlitClient:
             if request.run_id == run_id:
                 request.finished, request.status = now, status
         self._pending = [r for r in self._pending if r.finished is None]
-        if status == FINISHED.FINISHED_SUCCESSFULLY:
+        if status == SCRIPT_FINISHED.FINISHED_SUCCESSFULLY:
             self._drop_stale(lambda node: node.run_id != run_id)
-        elif status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+        elif status == SCRIPT_FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             fragments = set(run.fragment_ids)
             self._drop_stale(lambda node: node.fragment_id in fragments and node.run_id != run_id)
-        if status == FINISHED.FINISHED_SUCCESSFULLY:
+        if status == SCRIPT_FINISHED.FINISHED_SUCCESSFULLY:
             # The frontend forgets the states of widgets no longer drawn (removeInactive).
             alive = {n.widget_id for n in self.tree.values() if n.widget_id}
             for widget_id in [w for w in self.widget_states if w not in alive]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import ui
-from lib.figures.training import (accuracy_figure, forward_shapes_figure, run_loss_figure,
-                                  naive_code_tabs, prediction_bars, prediction_grid,
-                                  prediction_vector_code)
+from lib.figures.training import (accuracy_figure, forward_shapes_figure, prediction_bars,
+                                  prediction_grid, run_loss_figure)
+from lib.train.code import naive_code_tabs, prediction_vector_code
 from lib.train.config import (INIT_LABELS, LARGER_STEP, PRESETS, config_from, initial_weights,
                               larger_step_offer, train_size_options)
 from lib.train.engines import ENGINES

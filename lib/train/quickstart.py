@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.rules import BOOK_BATCH_SIZE
-from lib.train.live import BatchEvent, Diverged, EpochEvent
+from lib.train.live import DONE, PAUSED, STOPPED, BatchEvent, Diverged, EpochEvent
+from lib.train.code import format_prediction_vector
 from lib.train.metrics import confusion_matrix
 from lib.core.tf import keras
 
@@ -368,15 +369,14 @@ def prediction_printout(epoch: int, probs: np.ndarray, label: int) -> str:
     """The predict card's lines for the first test digit, with what each gives: its
     prediction vector (10 probabilities) before training or after `epoch`, the most
     probable digit, and the true label."""
-    # local: every page imports this module (lib.site.views reads its constants); Plotly only here
-    from lib.figures.training import format_prediction_vector
     when = "before training" if epoch == 0 else f"after epoch {epoch}"
     return (f"predictions[0]            # (10,), {when}\n{format_prediction_vector(probs)}\n"
             f"predictions[0].argmax()   # {int(np.argmax(probs))}\n"
             f"test_labels[0]            # {int(label)}")
 
 
-FINISHED = ("done", "stopped", "paused")     # run states in which the model can be evaluated
+EVALUABLE = (DONE, STOPPED, PAUSED)     # run states in which the model can be evaluated (not FINISHED:
+                                        # a paused run is not over, but its model can be evaluated)
 
 
 def evaluation_due(has_model: bool, status: str, steps_done: int,
@@ -385,11 +385,11 @@ def evaluation_due(has_model: bool, status: str, steps_done: int,
     stopped, "on request" (behind a button) while it is paused, None when there is no
     model, it is running or idle, or `stored` (steps_done, loss, accuracy) is already the
     result for this many steps (a rerun does not evaluate again)."""
-    if not has_model or status not in FINISHED:
+    if not has_model or status not in EVALUABLE:
         return None
     if stored is not None and stored[0] == steps_done:
         return None
-    return "on request" if status == "paused" else "now"
+    return "on request" if status == PAUSED else "now"
 
 
 def last_train_accuracy(epochs: list[EpochEvent]) -> float | None:

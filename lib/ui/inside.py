@@ -8,6 +8,7 @@ import streamlit as st
 
 from lib.rules import BOOK_BATCH_SIZE
 from lib.train.digit_draw import preprocess
+from lib.train.live import RUNNING
 from lib.figures.inside import (confusion_figure, digits_strip, drawing_steps_figure,
                                 prediction_vectors_figure, weights_gallery)
 from lib.figures.training import prediction_bars
@@ -31,13 +32,13 @@ def _moment(run) -> tuple:
     """What a look-inside figure depends on: the epoch while running, else the exact step."""
     if run is None:
         return ()
-    return (run.status == "running", len(run.epochs),
-            None if run.status == "running" else run.steps_done)
+    return (run.status == RUNNING, len(run.epochs),
+            None if run.status == RUNNING else run.steps_done)
 
 
 def live_view(run, body, every: float = LOOK_EVERY_S) -> None:
     """Redraw `body()` every `every` seconds while `run` is running (it only reads)."""
-    running = run is not None and run.status == "running"
+    running = run is not None and run.status == RUNNING
 
     @st.fragment(run_every=every if running else None)
     def _view() -> None:

@@ -7,7 +7,8 @@ from typing import Any, Callable
 import streamlit as st
 
 from lib.train.config import TRAIN_ACC_SUBSET
-from lib.train.live import SHARED, TURNS, LiveRun, burst_seconds
+from lib.train.live import (DIVERGED, DONE, FINISHED, IDLE, PAUSED, RUNNING, SHARED, STOPPED, TURNS,
+                            LiveRun, burst_seconds)
 from lib.ui.nav import came_back
 
 NAIVE_RUN = "naive_run"          # session-state keys of the two training pages' runs
@@ -43,16 +44,16 @@ def current_run(state_key: str, config: Any,
     state = st.session_state.get(state_key)
     if state is None and state_key in st.query_params:
         st.warning(RUN_LOST, icon="🔌")
-    if state is not None and came_back() and state.run.status == "running":
+    if state is not None and came_back() and state.run.status == RUNNING:
         state.run.pause()
         st.info("Training paused while you were on another page. Press **Resume** to go on.",
                 icon="⏸️")
-    if state is None or (state.run.status == "idle" and state.config != config):
+    if state is None or (state.run.status == IDLE and state.config != config):
         owner, run = build(config)
         state = st.session_state[state_key] = RunState(config, owner, run)
     elif state.config != config:
         st.caption("⚙️ The settings differ from this run's. Press **Reset** to use them.")
-    _mark_in_progress(state_key, state.run.status in ("running", "paused"))
+    _mark_in_progress(state_key, state.run.status in (RUNNING, PAUSED))
     return state
 
 
@@ -88,7 +89,7 @@ def live_status_line(run, others: int = 0) -> str:
     last = run.batches[-1] if run.batches else None
     total = run.total_steps or 0
     waiting = None
-    if run.status == "running" and run.waiting:
+    if run.status == RUNNING and run.waiting:
         waiting = (f"⏳ waiting for a turn ({run.waiting_ahead} ahead)" if run.waiting_ahead
                    else "⏳ waiting for a turn (next in line)")
     if last is not None:
@@ -97,22 +98,22 @@ def live_status_line(run, others: int = 0) -> str:
                  f"(batch {last.batch}/{last.batches_per_epoch})")
     elif waiting:            # pressed Start while the server's training turns are all taken
         where, waiting = f"{waiting}: other runs are training on this server", None
-    elif run.status == "running":           # the first burst: Start was pressed a moment ago
+    elif run.status == RUNNING:           # the first burst: Start was pressed a moment ago
         where = "starting: building the model, then its first batch"
     else:
         where = "not started"
-    icon = {"idle": "⚪", "running": "🟢", "paused": "⏸️", "done": "✅", "stopped": "⏹️",
-            "diverged": "💥"}[run.status]
+    icon = {IDLE: "⚪", RUNNING: "🟢", PAUSED: "⏸️", DONE: "✅", STOPPED: "⏹️",
+            DIVERGED: "💥"}[run.status]
     parts = [f"{icon} **{run.status}** · {where}"]
-    speed = run.throughput() if run.status == "running" else None
+    speed = run.throughput() if run.status == RUNNING else None
     speed = speed or run.samples_per_s()
     if speed:
         parts.append(f"{speed:,.0f} samples/s")
-    if run.status == "running" and others > 0:
+    if run.status == RUNNING and others > 0:
         parts.append(f"sharing this server with {others} other run{'s' if others > 1 else ''}")
     if waiting:
         parts.append(waiting)
-    if run.status in ("running", "paused") and run.eta_s is not None:
+    if run.status in (RUNNING, PAUSED) and run.eta_s is not None:
         parts.append(f"ETA {_clock(run.eta_s)}")
     return " · ".join(parts)
 
@@ -126,7 +127,7 @@ def run_marker(run, where=st) -> None:
 
 
 def _start_or_resume(run) -> None:
-    run.resume() if run.status == "paused" else run.start()
+    run.resume() if run.status == PAUSED else run.start()
 
 
 def _control(column, label: str, key: str, disabled: bool, on_click, args=(),
@@ -148,15 +149,15 @@ def live_controls(run, key: str) -> None:
     Each acts in its callback, before the page reruns."""
     status = run.status
     cols = st.columns(5)
-    first = "▶️ Resume" if status == "paused" else ("🔁 Start again" if status in
-                                                    ("done", "stopped", "diverged") else "▶️ Start")
-    _control(cols[0], first, f"{key}_start", status == "running", _start_or_resume, (run,),
+    first = "▶️ Resume" if status == PAUSED else ("🔁 Start again" if status in FINISHED
+                                                    else "▶️ Start")
+    _control(cols[0], first, f"{key}_start", status == RUNNING, _start_or_resume, (run,),
              primary=True)
-    _control(cols[1], "⏸️ Pause", f"{key}_pause", status != "running", run.pause)
-    _control(cols[2], "⏭️ Step one batch", f"{key}_step", status in ("done", "stopped", "diverged"),
+    _control(cols[1], "⏸️ Pause", f"{key}_pause", status != RUNNING, run.pause)
+    _control(cols[2], "⏭️ Step one batch", f"{key}_step", status in FINISHED,
              run.step)
-    _control(cols[3], "⏹️ Stop", f"{key}_stop", status not in ("running", "paused"), run.stop)
-    _control(cols[4], "🔄 Reset", f"{key}_reset", status == "idle", run.reset)
+    _control(cols[3], "⏹️ Stop", f"{key}_stop", status not in (RUNNING, PAUSED), run.stop)
+    _control(cols[4], "🔄 Reset", f"{key}_reset", status == IDLE, run.reset)
 
 
 def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
@@ -164,7 +165,7 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
     """Controls, then a fragment with the progress bar and `draw(run)` that trains a burst
     on every tick while the run is running."""
     live_controls(run, key)
-    interval = every if run.status == "running" else None
+    interval = every if run.status == RUNNING else None
     drawn_as = run.status
 
     @st.fragment(run_every=interval)
@@ -182,15 +183,15 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
 
         show()       # before any training: the run after a click on Start says "starting" (or
         #              "waiting for a turn") at once, not the old status until a batch is done
-        if run.status == "running":
+        if run.status == RUNNING:
             run.pull(budget_s if run.steps_done == 0 else
                      burst_seconds(budget_s, min(others + 1, TURNS.slots)), show)
-            if run.status != "running":
+            if run.status != RUNNING:
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
             others = SHARED.busy_runs(besides=run)
             show()
         with body:
-            if run.status == "diverged":
+            if run.status == DIVERGED:
                 st.error(run.message, icon="💥")
             draw(run)
 

@@ -9,7 +9,7 @@ import types
 import pytest
 
 from bench.classroom import time_reruns
-from bench.stclient import FINISHED, ProtocolError
+from bench.stclient import SCRIPT_FINISHED, ProtocolError
 
 
 def run(coroutine):
@@ -32,7 +32,7 @@ class FakeClient:
             self.closed = True
             return types.SimpleNamespace(sent=0.0, finished=None)
         return types.SimpleNamespace(sent=0.0, finished=1.0, duration=0.01,
-                                     status=FINISHED.FINISHED_SUCCESSFULLY)
+                                     status=SCRIPT_FINISHED.FINISHED_SUCCESSFULLY)
 
     async def wait_request(self, request, timeout):
         if self.closed:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import streamlit
 
-from bench.stclient import (FINISHED, ProtocolError, RunMarker, StreamlitClient,
+from bench.stclient import (SCRIPT_FINISHED, ProtocolError, RunMarker, StreamlitClient,
                             parse_run_marker, widget_id_matches)
 from deploy import launch
 
@@ -102,7 +102,7 @@ async def _open(url: str) -> StreamlitClient:
     client = StreamlitClient(url, name="test")
     await client.connect()
     request = await client.open_page("", DEADLINE_S)     # the default page
-    assert request.status == FINISHED.FINISHED_SUCCESSFULLY
+    assert request.status == SCRIPT_FINISHED.FINISHED_SUCCESSFULLY
     return client
 
 
@@ -140,7 +140,7 @@ def test_a_button_pressed_by_key_reruns_the_script(tiny_app_url):
         try:
             request = await client.click("press")
             assert await client.wait_request(request, DEADLINE_S)
-            assert request.status == FINISHED.FINISHED_SUCCESSFULLY
+            assert request.status == SCRIPT_FINISHED.FINISHED_SUCCESSFULLY
             assert markdown_number(client, "presses") == 1
             # a trigger is sent once: the next rerun does not press it again
             await client.rerun_and_wait(timeout=DEADLINE_S)
@@ -176,7 +176,7 @@ def test_a_button_inside_a_fragment_reruns_only_that_fragment(tiny_app_url):
             request = await client.click("local")
             assert request.fragment_id == fragment_id
             assert await client.wait_request(request, DEADLINE_S)
-            assert request.status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+            assert request.status == SCRIPT_FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
             assert fragment_id in client.runs[request.run_id].fragment_ids
             assert markdown_number(client, "locals") == 1
             assert markdown_number(client, "full runs") == full_runs   # the script did not run
@@ -196,7 +196,7 @@ def test_the_fragment_auto_reruns_itself_like_the_browser(tiny_app_url):
 
             def fragment_runs(c):
                 return [r for r in c.runs.values() if fragment_id in r.fragment_ids
-                        and r.status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY]
+                        and r.status == SCRIPT_FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY]
             # the count is drawn during a run, before its script_finished: wait for both
             assert await client.wait_for(
                 lambda c: markdown_number(c, "ticks") >= start + 3 and len(fragment_runs(c)) >= 3,

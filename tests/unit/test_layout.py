@@ -101,3 +101,125 @@ def test_the_owner_check_sees_every_kind_of_import(tmp_path):
     assert [f.split(":")[0] for f in tensorflow_imports(sample)] == [
         "line 2", "line 4", "line 5", "line 6", "line 7", "line 8"]
     assert "import tensorflow" in tensorflow_imports(TF_OWNER)[0]    # the owner does it
+
+
+# --------------------------------------------------------------------------- who imports whom
+
+# lib's packages by role, and the packages of lib each may import (besides itself). The rules
+# are the bottom: they never import figures, train or ui, so every rule is testable alone.
+MAY_IMPORT = {
+    "lib.core": set(),                                     # process plumbing
+    "lib.rules": {"lib.core"},                             # shape rules and their sentences
+    "lib.quiz": {"lib.core", "lib.rules"},                 # questions built on the rules
+    "lib.figures": {"lib.core", "lib.rules"},              # data in, Plotly/matplotlib out
+    "lib.train": {"lib.core", "lib.rules"},                # the naive network, engines, runs
+    "lib.site": {"lib.core", "lib.rules", "lib.quiz", "lib.train"},   # pages, settings, links
+    "lib.ui": {"lib.core", "lib.rules", "lib.quiz", "lib.figures", "lib.train", "lib.site"},
+}
+MAX_TOP_LEVEL_MODULES = 8
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def our_imports(path: Path) -> set[str]:
+    """The modules of lib a file imports, at any depth: `from lib.x import y` names lib.x.y
+    when y is a module of its own, else lib.x; `from lib import ui` names lib.ui."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "lib")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                and node.module.split(".")[0] == "lib":
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                as_path = ROOT.joinpath(*sub.split("."))
+                found.add(sub if as_path.with_suffix(".py").exists() or as_path.is_dir()
+                          else node.module)
+    return {m for m in found if m != "lib"}
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = [*(ROOT / "lib").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
+             ROOT / "streamlit_app.py"]
+    return {module_name(p): our_imports(p) for p in files}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (or a module importing itself)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in graph:
+                continue
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in graph.get(v, ()):
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycle_in_lib_pages_or_the_router():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"a"}}) == [["a"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def role(module: str) -> str | None:
+    return next((r for r in MAY_IMPORT if module == r or module.startswith(r + ".")), None)
+
+
+def test_each_package_imports_only_what_its_role_allows():
+    wrong = []
+    for module, imports in import_graph().items():
+        mine = role(module)
+        if mine is None:
+            continue
+        for target in imports:
+            theirs = role(target)
+            if theirs is not None and theirs != mine and theirs not in MAY_IMPORT[mine]:
+                wrong.append(f"{module} imports {target}")
+    assert not wrong, "imports against the layout (tests/unit/test_layout.py MAY_IMPORT):\n" + \
+        "\n".join(sorted(wrong))
+
+
+def test_every_package_of_lib_has_a_role_and_says_what_it_may_import():
+    for package in sorted(p for p in (ROOT / "lib").iterdir() if (p / "__init__.py").exists()):
+        name = module_name(package / "__init__.py")
+        assert name in MAY_IMPORT, f"{name} has no role in MAY_IMPORT"
+        doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8")))
+        assert doc, f"{name}/__init__.py has no docstring saying what it may import"
+
+
+def test_lib_top_level_holds_few_modules():
+    modules = [p.name for p in (ROOT / "lib").glob("*.py") if p.name != "__init__.py"]
+    assert len(modules) <= MAX_TOP_LEVEL_MODULES, modules

@@ -7,7 +7,7 @@ import pytest
 
 from lib.core.data import load_mnist
 from lib.train.metrics import confusion_matrix
-from lib.figures.training import format_prediction_vector
+from lib.train.code import format_prediction_vector
 from lib.train.quickstart import (build_model, evaluation_due, evaluation_report,
                                   evaluation_sentence, fit_log, last_train_accuracy, layer_table,
                                   make_callback, prediction_printout,

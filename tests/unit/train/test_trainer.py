@@ -33,7 +33,10 @@ def test_prepared_data_is_flat_scaled_and_read_only(data):
     assert 0.0 <= data.train_images.min() and data.train_images.max() <= 1.0
     assert data.train_labels.dtype == np.int32
     assert not data.train_images.flags.writeable
-    assert prepare_data(load_mnist()) is data or prepare_data(load_mnist()).train_images.shape
+    dataset = load_mnist()
+    assert prepare_data(dataset) is prepare_data(dataset)      # once per dataset, shared
+    expected = dataset.train_images.reshape((len(dataset.train_images), 28 * 28)) / 255  # (N, 784)
+    np.testing.assert_allclose(prepare_data(dataset).train_images, expected, rtol=1e-6)
 
 
 def test_the_sixteen_fixed_digits_cover_every_class(data):
@@ -357,7 +360,8 @@ def test_loss_figure_thins_long_runs_and_goes_log_after_a_spike():
 
 
 def test_prediction_bars_and_printed_vector():
-    from lib.figures.training import GREEN, RED, format_prediction_vector, prediction_bars
+    from lib.figures.training import GREEN, RED, prediction_bars
+    from lib.train.code import format_prediction_vector
     probs = np.array([0.01] * 7 + [0.91, 0.01, 0.01])
     assert prediction_bars(probs, 7).data[0].marker.color[7] == GREEN
     assert prediction_bars(probs, 3).data[0].marker.color[7] == RED
