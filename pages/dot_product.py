@@ -9,6 +9,7 @@ from lib.rules.products import (DENSE_LAYER_CODE, DOT_CLAIM, DOT_CLAIM_ANSWER, D
                                 DOT_RULE_PRESETS, PRODUCT_PRESETS, PRODUCT_RULES, check_product,
                                 dot_claim_code, dot_code, dot_race_metrics, matmul_code,
                                 order_note, random_matrix, shape_or_error, typed_matrix)
+from lib.rules import BOOK_BATCH_SIZE
 from lib.rules.race import random_operands
 from lib.core.source import source
 from lib.rules.shapes import (broadcast_shape, dot_shape, format_shape, matmul_shape, paired_axes,
@@ -128,7 +129,7 @@ if raced is not None:
 
 # --------------------------------------------------------- 6. the dense layer
 st.subheader("6 · Where you meet it: a dense layer on a batch")
-batch, w_shape, b_shape = (128, 784), (784, 512), (512,)
+batch, w_shape, b_shape = (BOOK_BATCH_SIZE, 784), (784, 512), (512,)   # the book's batch
 xw = dot_shape(batch, w_shape)
 plotly(shape_rule_figure(batch, w_shape, paired_axes("dot", batch, w_shape), xw,
                          names=("input", "W")), key="dot_dense")
@@ -136,11 +137,13 @@ shape_badges(("np.dot(input, W)", xw, "784 pixels summed into each of 512 units"
              ("+ b  (b is (512,))", broadcast_shape(xw, b_shape), "b is added to every row"),
              ("relu(…)", broadcast_shape(xw, b_shape), "element-wise: the shape stays"))
 code_panel(DENSE_LAYER_CODE, caption="The 784 shared by input and W is summed away; each of "
-                                     "the 128 digits gets 512 numbers.")
-st.markdown("Adding `b` of shape `(512,)` to a `(128, 512)` result is **broadcasting**: "
-            "the same bias row is added to all 128 rows.")
-nav_link("pages/broadcasting.py", "How `+ b` stretches (512,) to (128, 512): Broadcasting", "📡")
-nav_link("pages/reshape_transpose.py", "Where (128, 784) comes from: Reshape & transpose", "🔄")
+                                     f"the {BOOK_BATCH_SIZE} digits gets 512 numbers.")
+st.markdown(f"Adding `b` of shape `(512,)` to a `{format_shape(xw)}` result is **broadcasting**: "
+            f"the same bias row is added to all {BOOK_BATCH_SIZE} rows.")
+nav_link("pages/broadcasting.py",
+         f"How `+ b` stretches (512,) to {format_shape(xw)}: Broadcasting", "📡")
+nav_link("pages/reshape_transpose.py",
+         f"Where {format_shape(batch)} comes from: Reshape & transpose", "🔄")
 
 # --------------------------------------------------------- 7. predict the shape
 st.subheader("7 · Predict the shape")

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 
 from lib.figures.common import BINARY, FONT, fast_figure
+from lib.rules import BOOK_BATCH_SIZE
 
 GREEN, RED, BLUE, GREY = "#16a34a", "#dc2626", "#2563eb", "#94a3b8"
 MAX_RAW_POINTS = 2000     # more batch losses than this are thinned before drawing
@@ -182,7 +183,7 @@ def prediction_bars(probs, true_label: int | None = None, height: int = 330,
 # --------------------------------------------------------------------------- forward pass
 
 @functools.lru_cache(maxsize=32)
-def forward_shapes_figure(batch_size: int = 128, height: int = 320) -> go.Figure:
+def forward_shapes_figure(batch_size: int = BOOK_BATCH_SIZE, height: int = 320) -> go.Figure:
     """The forward pass as tensors drawn to (square-root) scale, with their shapes. Built
     once per (batch size, height) for the whole server: treat the figure as read-only."""
     b = int(batch_size)
