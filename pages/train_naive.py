@@ -66,11 +66,11 @@ def draw(run) -> None:
     note = run.per_epoch("diagnosis", lambda: diagnosis(
         epochs, trainer.engine.weights if trainer.engine else None, data.test_images,
         trainer.config.learning_rate))
-    if note and run.status != "diverged":
-        st.info(note, icon="🩺")
     offer = run.status == "done" and larger_step_offer(
         trainer.config, latest.test_acc if latest else None, run.steps_done,
         trainer.config.train_size or n_train)
+    if note and run.status != "diverged" and not offer:     # the offer says it in one sentence
+        st.info(note, icon="🩺")
     if offer:                                  # the book preset on the sample: ~24-35%
         st.info(offer, icon="🐢")
         st.button(f"🐇 Load the preset '{LARGER_STEP}'", key="naive_larger_step",

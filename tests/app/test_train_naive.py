@@ -239,6 +239,7 @@ def test_a_finished_book_run_says_why_it_learned_little_and_offers_a_larger_step
     assert run.status == "done" and run.latest_epoch.test_acc < 0.5
     said = [i.value for i in at.info if "not because the network is broken" in i.value]
     assert len(said) == 1 and "learning rate 0.001" in said[0] and "0.1" in said[0]
+    assert [i.icon for i in at.info] == ["🐢"]       # one note where the run ends, not two
     assert at.button(key="naive_larger_step").label.endswith("'faster: lr 0.1'")
     at.button(key="naive_larger_step").click().run()
     assert not at.exception, at.exception
