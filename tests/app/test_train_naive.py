@@ -60,6 +60,16 @@ def click(at, key):
     assert not at.exception, at.exception
 
 
+def tick_until_over(at, run, ticks: int) -> None:
+    """Run the page (one fragment tick each) until `run` stops running, at most `ticks` times,
+    with no exception on any of them."""
+    for _ in range(ticks):
+        if run.status != "running":
+            break
+        at.run()
+        assert not at.exception, at.exception
+
+
 def test_page_opens_idle_with_the_books_code_and_controls(at):
     assert run_of(at).status == "idle"
     assert at.button(key="naive_start").disabled is False
@@ -78,11 +88,7 @@ def test_start_then_bursts_grow_the_loss_curve_and_colour_the_digits(at):
     assert run.status in ("running", "done")
     first = loss_points(at)
     assert first >= 1
-    for _ in range(6):
-        if run.status != "running":
-            break
-        at.run()
-        assert not at.exception
+    tick_until_over(at, run, 6)
     assert loss_points(at) > first or run.status == "done"
     assert run.latest_epoch is not None and run.latest_epoch.epoch >= 1
     colors = {color for _, color in grid_captions(at)}
@@ -151,10 +157,7 @@ def test_a_huge_learning_rate_shows_diverged_not_a_crash(at):
     at.select_slider(key="naive_lr").set_value(1e6).run()
     click(at, "naive_start")
     run = run_of(at)
-    for _ in range(5):
-        if run.status != "running":
-            break
-        at.run()
+    tick_until_over(at, run, 5)
     assert not at.exception
     assert run.status == "diverged"
     assert any("learning rate" in e.value for e in at.error)
@@ -231,11 +234,7 @@ def test_a_finished_book_run_says_why_it_learned_little_and_offers_a_larger_step
     assert at.selectbox(key="naive_preset").value == "book"
     click(at, "naive_start")
     run = run_of(at)
-    for _ in range(30):
-        if run.status != "running":
-            break
-        at.run()
-        assert not at.exception, at.exception
+    tick_until_over(at, run, 30)
     assert run.status == "done" and run.latest_epoch.test_acc < 0.5
     said = [i.value for i in at.info if "not because the network is broken" in i.value]
     assert len(said) == 1 and "learning rate 0.001" in said[0] and "0.1" in said[0]
@@ -255,10 +254,7 @@ def test_no_larger_step_offer_while_running_or_after_a_run_that_learned(at):
     click(at, "naive_start")
     assert not any("not because the network is broken" in i.value for i in at.info)
     run = run_of(at)
-    for _ in range(30):
-        if run.status != "running":
-            break
-        at.run()
+    tick_until_over(at, run, 30)
     assert run.status == "done" and run.latest_epoch.test_acc >= 0.5
     assert not any("not because the network is broken" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "naive_larger_step"]
