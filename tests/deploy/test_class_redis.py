@@ -1,0 +1,134 @@
+"""deploy/serve.py --redis: the classes in one store that every replica shares.
+
+Two replicas behind HAProxy on `--redis local`: a teacher on r1 sees the answer of a
+student on r2; the student's replica is SIGKILLed, their browser reconnects (HAProxy sends
+it to r1) and they are still in the class with their answer. Also: `--redis` is read through
+a whitelist, an unreachable Redis is refused before anything starts, each replica is told
+the store, and the local redis-server stops with the launcher.
+
+Needs Debian's `haproxy` and `redis-server` (skipped with a reason without them; REQUIRE_HAPROXY=1
+/ REQUIRE_REDIS=1 make that a failure) and, for the browser part, Chromium (REQUIRE_BROWSER=1).
+Every wait has a deadline and retries until its condition holds: nothing sleeps then asserts.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.test_serve import (ROOT, SERVE, Launcher, _need_haproxy, _psutil, alive,  # noqa: F401
+                                     serve, tagged, wait_for)
+
+STORE_VAR, DATA_DIR_VAR = "TENSORLAB_CLASS_STORE", "TENSORLAB_DATA_DIR"
+
+
+def _need_redis() -> str:
+    path = serve.find_redis(None)
+    if path is None:
+        reason = "redis-server is not installed (apt-get install redis-server)"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+def replica_envs(launcher: Launcher) -> dict[str, dict[str, str]]:
+    """name -> environment of each replica process (psutil reads /proc/<pid>/environ)."""
+    psutil = _psutil()
+    return {name: psutil.Process(pid).environ() for name, pid in launcher.replica_pids().items()}
+
+
+def redis_url(launcher: Launcher) -> str:
+    """The local Redis the launcher started, from the line it prints."""
+    found = re.search(r"Classes: Redis on (redis://127\.0\.0\.1:\d+/0)", launcher.output())
+    assert found, launcher.output()
+    return found.group(1)
+
+
+# ---------------------------------------------------------------- no server needed
+
+@pytest.mark.parametrize("text", ["local", "redis://127.0.0.1:6379/0", "redis://cache.lan",
+                                  "rediss://user:p%40ss@10.0.0.5:6380/3", "redis://[::1]:6379"])
+def test_redis_urls_that_are_read(text):
+    assert serve.redis_arg(f"  {text} ") == text
+
+
+@pytest.mark.parametrize("text", ["", "locale", "http://h:6379", "redis://", "redis://h/0?ssl=1",
+                                  "redis://h/0#x", "redis://h/0/1", "redis://h:0", "redis://h:99999",
+                                  "redis://h:port", "redis://<script>/0", "redis://a b:1",
+                                  "redis://" + "h" * 300, "unix:///tmp/redis.sock",
+                                  "redis://u:pa ss@h:1/0"])
+def test_hostile_or_malformed_redis_urls_are_refused(text):
+    with pytest.raises(Exception) as refused:
+        serve.redis_arg(text)
+    assert "redis" in str(refused.value).lower()
+    assert "<script>" not in str(refused.value)
+
+
+def test_a_password_is_never_printed():
+    assert serve.redact("redis://:s3cret@10.0.0.5:6379/0") == "redis://:***@10.0.0.5:6379/0"
+    assert serve.redact("redis://me:s3cret@h/0") == "redis://me:***@h/0"
+    assert serve.redact("redis://h:1/0") == "redis://h:1/0"
+
+
+def test_bad_redis_argument_is_refused_before_anything_starts():
+    r = subprocess.run([sys.executable, str(SERVE), "--redis", "http://h:1"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and r.stdout == ""
+    assert "argument --redis: must be `local` or a redis:// URL with a host" in r.stderr
+
+
+def test_unreachable_redis_is_refused_with_one_line_and_no_child(tmp_path):
+    _need_haproxy()
+    with socket.socket() as s:                    # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    launcher = Launcher(tmp_path, "--replicas", "1", "--redis", f"redis://:hunter2@127.0.0.1:{dead}/0")
+    try:
+        assert launcher.proc.wait(timeout=60) == 1
+        said = launcher.output().strip()
+        assert said.startswith(f"serve: the Redis at redis://:***@127.0.0.1:{dead}/0 does not "
+                               f"answer PING: no answer from 127.0.0.1:{dead}"), said
+        assert "hunter2" not in said
+        assert tagged(launcher.token) == []
+        assert not (tmp_path / "run" / "r1.log").exists()
+    finally:
+        launcher.close()
+
+
+def test_missing_redis_server_is_refused_before_anything_starts(tmp_path):
+    _need_haproxy()
+    launcher = Launcher(tmp_path, "--replicas", "1", "--redis", "local",
+                        "--redis-server", "/nonexistent/redis-server")
+    try:
+        assert launcher.proc.wait(timeout=60) == 1
+        assert "serve: redis-server not found at /nonexistent/redis-server" in launcher.output()
+        assert tagged(launcher.token) == []
+    finally:
+        launcher.close()
+
+
+# ---------------------------------------------------------------- a launcher, default store
+
+def test_default_store_is_one_sqlite_file_every_replica_shares(tmp_path):
+    """No --redis: every replica gets the same absolute data dir and no store URL, so
+    open_store() opens the same SQLite file in each; the launcher says where."""
+    _need_haproxy()
+    data = tmp_path / "data"
+    launcher = Launcher(tmp_path, "--replicas", "2", env={DATA_DIR_VAR: str(data), STORE_VAR: ""})
+    try:
+        launcher.wait_ready()
+        assert f"Classes: SQLite {data / 'classes.sqlite3'}, shared by the replicas" in launcher.output()
+        envs = replica_envs(launcher)
+        assert sorted(envs) == ["r1", "r2"]
+        for env in envs.values():
+            assert env[DATA_DIR_VAR] == str(data)
+            assert not env.get(STORE_VAR)
+    finally:
+        launcher.close()
