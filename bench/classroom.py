@@ -3,6 +3,9 @@
     python bench/classroom.py                        # 30 students, book preset, compiled engine
     python bench/classroom.py --students 4 --epochs 1
     python bench/classroom.py --url http://127.0.0.1:8501 --pid 12345   # a server already running
+    python bench/classroom.py --classes 3 --session-ttl 30   # 3 classes in a row: does RSS creep?
+    python bench/classroom.py --repeat 3                 # bare loop and class interleaved 3 times
+    python bench/classroom.py --data full --pause-probe  # full-size MNIST, Pause timed mid-class
 
 Each student is a websocket client speaking Streamlit's own protocol (bench/stclient.py):
 it opens "Train the naive network", chooses the settings, presses Start (found by its key)
@@ -38,7 +41,27 @@ Some of its keys:
 - rerun_p50/p95_s_idle/_loaded: Slicing reruns, rerun_script -> script_finished; a rerun
   that does not finish in 60 s counts as 60 s (a lower bound) and in rerun_timeouts_*;
 - errors: exceptions and st.error shown to any client, pages that failed to load, lost
-  connections; deterministic: every student finished with the solo run's final loss.
+  connections; deterministic: every student finished with the solo run's final loss;
+- server_cpu_us_per_sample: the server's process CPU time (psutil cpu_times, user + system,
+  its children too) over the class / the samples trained (noise moves it less than wall
+  time); bare.cpu_us_per_sample is the bare loop's own, training and evaluation included.
+
+Rounds. `--classes K` runs K classes one after another on the same server (fresh students,
+each class waits out the session TTL and is read like step 6): rss_after_each_class_mb is
+the list, rss_growth_after_second the ratio of each class's to the one before, from the third
+class on (the first class grows TensorFlow's native runtime once). `--repeat R` interleaves
+bare loop and class R times (step 4 before each class): aggregate_share_of_bare_all /
+_median, and the same against the bare loop doing the page's same work (its training plus the
+per-epoch evaluation: aggregate_share_of_bare_with_eval_*), with wall and CPU per sample per
+round in `rounds`. The top-level class figures are the last class's.
+
+`--data full`: a 60,000 / 10,000 MNIST of the right shapes and dtype (uint8 28x28, uint8
+labels), the bundled sample tiled, written as datasets/mnist.npz under a temporary
+KERAS_HOME given to the server (and the bare loop) only, so the loader's real Keras-cache path
+reads it (MNIST_SOURCE=keras: no fallback, no download; the real cache is never touched).
+`--pause-probe`: one more client (not one of the N) trains with the class and, every few
+seconds, clicks Pause and times the click to the run marker saying "paused", then Resume:
+pause_p50/p95_s (its samples count in the aggregate; it clicks Stop when the class is done).
 """
 from __future__ import annotations
 
@@ -56,6 +79,7 @@ import sys
 import tempfile
 import time
 import tomllib
+import random
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,13 +104,49 @@ FINISHED_STATUSES = tuple(str(status) for status in FINISHED)   # a training run
 
 # --------------------------------------------------------------------------- the server
 @contextlib.contextmanager
-def streamlit_server(ttl: int | None, log: Path):
+def streamlit_server(ttl: int | None, log: Path, data_env: dict[str, str] | None = None):
     """`streamlit run streamlit_app.py` on a free loopback port (deploy/launch.py), output to
-    `log`; yields (url, pid)."""
+    `log`; yields (url, pid). `data_env` says where its MNIST comes from (data_env())."""
     ttl_args = [] if ttl is None else [f"--server.disconnectedSessionTTL={ttl}"]
+    env = {"TF_CPP_MIN_LOG_LEVEL": "2", **(data_env or {"MNIST_SOURCE": "sample"})}
     with launch.serving(extra_args=ttl_args, log=log, timeout=90, stop_timeout=15,
-                        extra_env={"MNIST_SOURCE": "sample", "TF_CPP_MIN_LOG_LEVEL": "2"}) as server:
+                        extra_env=env) as server:
         yield server.url, server.pid
+
+
+# --------------------------------------------------------------------------- full-size data
+FULL_TRAIN, FULL_TEST = 60_000, 10_000
+
+
+def write_full_mnist(keras_home: Path, sample: Path | None = None,
+                     n_train: int = FULL_TRAIN, n_test: int = FULL_TEST) -> Path:
+    """A full-size MNIST built from the bundled sample (its digits tiled to n_train / n_test,
+    uint8 (n, 28, 28) images and uint8 labels, the keys keras.datasets.mnist writes), saved
+    where the loader looks for Keras's cache under `keras_home`; returns the file's path."""
+    import numpy as np
+    from lib.core.data import SAMPLE_PATH
+    with np.load(sample or SAMPLE_PATH) as f:
+        x_train, y_train, x_test, y_test = (f[k] for k in ("x_train", "y_train", "x_test",
+                                                            "y_test"))
+
+    def tiled(a, n):
+        return np.ascontiguousarray(np.resize(a, (n, *a.shape[1:])), dtype=np.uint8)
+    path = keras_home / "datasets" / "mnist.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, x_train=tiled(x_train, n_train), y_train=tiled(y_train, n_train),
+             x_test=tiled(x_test, n_test), y_test=tiled(y_test, n_test))
+    return path
+
+
+def data_env(kind: str, keras_home: Path | None) -> dict[str, str]:
+    """The server's (and the bare loop's) environment for --data: the bundled sample, or
+    the loader's Keras-cache path under a temporary KERAS_HOME (never the real cache; with
+    MNIST_SOURCE=keras a missing file is an error, not a download or a quiet fallback)."""
+    if kind == "sample":
+        return {"MNIST_SOURCE": "sample"}
+    if keras_home is None:
+        raise ValueError("--data full needs a temporary KERAS_HOME")
+    return {"MNIST_SOURCE": "keras", "KERAS_HOME": str(keras_home)}
 
 
 def wait_healthy(url: str, timeout: float) -> None:
@@ -162,29 +222,90 @@ class RssSampler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
+    def cpu_s(self) -> float | None:
+        """The server's process CPU time so far (user + system, the process and its
+        children), in s; None without a pid."""
+        if self.process is None:
+            return None
+        import psutil
+        total = 0.0
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for proc in [self.process, *self.process.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    times = proc.cpu_times()
+                    total += times.user + times.system
+        return total
+
     def peak_mb(self, since: float = 0.0, until: float = float("inf")) -> float | None:
         values = [mb for t, mb in self.samples if since <= t <= until]
         return max(values) if values else None
 
 
 # --------------------------------------------------------------------------- bare loop
-def bare_main(epochs: int, learning_rate: float, init: str) -> None:
-    """(--bare-only) bench/training.py's compiled loop on the sample; one JSON line."""
+def bare_main(epochs: int, learning_rate: float, init: str, data_kind: str = "sample") -> None:
+    """(--bare-only) bench/training.py's compiled loop on the class's data; one JSON line.
+
+    samples_per_s: the best epoch after the first, training only (the plain bare loop, as
+    ever); samples_per_s_with_eval: the page's same work, that epoch's training plus the best
+    per-epoch evaluation (test set + TRAIN_ACC_SUBSET training digits), eval_share its
+    evaluation's part; cpu_us_per_sample: this process's CPU time over every epoch (training
+    and evaluation) / the samples trained."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from bench.training import bench_engine, load
-    data = load("sample")
-    result = bench_engine("compiled", data, epochs, learning_rate, init)
-    print(json.dumps({"samples_per_s": result["samples_per_s"],
-                      "s_per_epoch": result["s_per_epoch"], "epochs": epochs,
-                      "train_size": len(data.train_images)}))
+    from bench.training import load
+    from lib.train.config import TrainConfig
+    from lib.train.live import BatchEvent, EpochEvent
+    from lib.train.trainer import Trainer
+    data = load(data_kind)
+    n = len(data.train_images)
+    trainer = Trainer(TrainConfig(learning_rate=learning_rate, epochs=epochs,
+                                  engine="compiled", init=init), data)
+    epochs_out = bare_epoch_timings(trainer.events(), BatchEvent, EpochEvent)
+    print(json.dumps({**bare_figures(epochs_out, n), "epochs": epochs, "train_size": n,
+                      "test_size": len(data.test_images), "data": data_kind}))
 
 
-def measure_bare(epochs: int, learning_rate: float, init: str) -> dict:
+def bare_epoch_timings(events, batch_type=None, epoch_type=None) -> list[dict]:
+    """Per epoch after the untrained model's evaluation: training wall s, evaluation wall s,
+    and the process CPU s of both (time.process_time: this process's threads too)."""
+    out, train_t0, cpu0, last, last_cpu, seen_batch = [], None, None, None, None, False
+    t_prev, cpu_prev = time.perf_counter(), time.process_time()
+    for event in events:
+        now, cpu = time.perf_counter(), time.process_time()
+        if isinstance(event, batch_type):
+            if not seen_batch:
+                train_t0, cpu0, seen_batch = t_prev, cpu_prev, True
+            last, last_cpu = now, cpu
+        elif isinstance(event, epoch_type) and seen_batch:
+            out.append({"train_s": last - train_t0, "eval_s": now - last,
+                        "cpu_s": cpu - cpu0})
+            seen_batch = False
+        t_prev, cpu_prev = time.perf_counter(), time.process_time()
+    return out
+
+
+def bare_figures(epochs: list[dict], n: int) -> dict:
+    """The bare loop's speeds from bare_epoch_timings (see bare_main); the first epoch
+    (tracing) is left out when there are others."""
+    later = epochs[1:] or epochs
+    train = min(e["train_s"] for e in later)
+    evaluation = min(e["eval_s"] for e in later)
+    return {"samples_per_s": n / train,
+            "samples_per_s_median_epoch": n / statistics.median(e["train_s"] for e in later),
+            "samples_per_s_with_eval": n / (train + evaluation),
+            "s_per_epoch": train,
+            "eval_s": evaluation, "eval_share": evaluation / (train + evaluation),
+            "cpu_us_per_sample": 1e6 * sum(e["cpu_s"] for e in later) / (n * len(later))}
+
+
+def measure_bare(epochs: int, learning_rate: float, init: str, data_kind: str = "sample",
+                 env: dict[str, str] | None = None) -> dict:
     """Run bare_main in a child process (TensorFlow stays out of this process)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--bare-only",
-           f"--bare-epochs={epochs}", f"--bare-lr={learning_rate}", f"--bare-init={init}"]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "MNIST_SOURCE": "sample", "TF_CPP_MIN_LOG_LEVEL": "2"})
+           f"--bare-epochs={epochs}", f"--bare-lr={learning_rate}", f"--bare-init={init}",
+           f"--data={data_kind}"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200,
+                          env={**os.environ, **(env or {"MNIST_SOURCE": "sample"}),
+                               "TF_CPP_MIN_LOG_LEVEL": "2"})
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"bare loop failed:\n{done.stderr[-2000:]}")
@@ -375,6 +496,69 @@ async def time_reruns(client: StreamlitClient, count: int | None, stop: asyncio.
     return durations, timeouts
 
 
+def button_enabled(client: StreamlitClient, key: str) -> bool:
+    """The button with user key `key` is drawn and not disabled."""
+    node = client.find(key)
+    return node is not None and not getattr(getattr(node.element, node.kind), "disabled", False)
+
+
+PAUSE_EVERY_S = (2.0, 4.0)       # the pause probe lets its run train this long between two Pauses
+
+
+async def probe_pauses(student: Student, stop: asyncio.Event, deadline: float,
+                       every: tuple[float, float] = PAUSE_EVERY_S, timeout: float = 60.0,
+                       rng: random.Random | None = None) -> tuple[list[float], int]:
+    """--pause-probe: press Start, then until `stop` (the class is done) or the run ends:
+    let it train `every` s, click Pause, time the click until the run marker says "paused"
+    (a click that gets no "paused" within `timeout` counts as `timeout`, a lower bound, and as
+    a timeout), click Resume. At the end the run is stopped; student.samples is what it
+    trained. Returns (durations, timeouts)."""
+    c, p = student.client, student.prefix
+    rng = rng or random.Random(0)
+    durations, timeouts = [], 0
+    over = (*FINISHED_STATUSES,)
+
+    def left() -> float:
+        return max(0.0, deadline - time.perf_counter())
+
+    async def rest(seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            await asyncio.wait_for(stop.wait(), min(seconds, left()))
+
+    student.t_start = time.perf_counter()
+    await c.click(f"{p}_start")
+    while not stop.is_set() and left() > 0:
+        if not await c.wait_for(lambda cl: run_status(cl) == "running" or run_status(cl) in over,
+                                left()) or run_status(c) in over:
+            break
+        await rest(rng.uniform(*every))
+        if stop.is_set() or run_status(c) != "running" or c.closed:
+            break
+        t0 = time.perf_counter()
+        await c.click(f"{p}_pause")
+        answered = await c.wait_for(lambda cl: run_status(cl) == "paused"
+                                    or run_status(cl) in over, min(timeout, left() or timeout))
+        if run_status(c) == "paused":
+            durations.append(time.perf_counter() - t0)
+        elif not answered and not c.closed:
+            timeouts += 1
+            durations.append(time.perf_counter() - t0)
+            continue
+        else:
+            break                                # the run ended under the click
+        await c.wait_for(lambda cl: button_enabled(cl, f"{p}_start"), min(timeout, left()))
+        await c.click(f"{p}_start")              # Resume
+    student.t_end = time.perf_counter()
+    marker = c.run_marker()
+    student.samples = marker.samples if marker is not None else 0
+    student.status = marker.status if marker is not None else None
+    if student.status in ("running", "paused") and not c.closed:
+        with contextlib.suppress(Exception):
+            await c.click(f"{p}_stop")
+    student.errors.extend(c.errors)
+    return durations, timeouts
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """Nearest-rank percentile (q in 0..100); None for no values."""
     if not values:
@@ -395,6 +579,7 @@ class Bench:
     observer: StreamlitClient
     say: Callable[..., None]
     phases: dict[str, float] = field(default_factory=dict)
+    data_env: dict[str, str] | None = None       # the server's MNIST (data_env())
 
     def student(self, name: str) -> Student:
         return Student(name, self.url, self.args.page, self.prefix)
@@ -426,6 +611,10 @@ class ClassRun:
     loaded_timeouts: int
     peak_mb: float | None
     load_avg: tuple[float, float, float]
+    cpu_s: float | None = None             # the server's process CPU time over the class
+    probe: Student | None = None           # --pause-probe's student
+    pauses: list[float] = field(default_factory=list)
+    pause_timeouts: int = 0
 
 
 async def warm_up(b: Bench) -> None:
@@ -474,9 +663,10 @@ def bare_loop(b: Bench, summary: str) -> dict:
     b.say("bare compiled loop (subprocess)")
     lr = re.search(r"learning_rate ([\d.e+-]+)", summary)
     init = re.search(r"(\w+) init", summary)
+    epochs = b.args.bare_epochs or (3 if b.args.data == "full" else 8)
     try:
-        return measure_bare(b.args.bare_epochs, float(lr.group(1)) if lr else 1e-3,
-                            init.group(1) if init else "uniform")
+        return measure_bare(epochs, float(lr.group(1)) if lr else 1e-3,
+                            init.group(1) if init else "uniform", b.args.data, b.data_env)
     except Exception as exc:                      # report it, and still measure the class
         return {"samples_per_s": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
 
@@ -487,7 +677,15 @@ async def class_run(b: Bench) -> ClassRun:
     b.say(f"class: {b.args.students} students open the page")
     t_open = time.perf_counter()
     students = [b.student(f"student{i + 1:02d}") for i in range(b.args.students)]
+    probe = b.student("pause-probe") if b.args.pause_probe else None
+    probe_ready = asyncio.create_task(b.prepare(probe)) if probe is not None else None
     outcomes = await asyncio.gather(*(b.prepare(s) for s in students), return_exceptions=True)
+    if probe_ready is not None:
+        try:
+            await probe_ready
+        except Exception as exc:                 # the class goes on without the probe
+            probe.errors.append(f"could not prepare: {type(exc).__name__}: {exc}")
+            probe = None
     for student, outcome in zip(students, outcomes):
         if isinstance(outcome, BaseException):
             student.errors.append(f"could not prepare: {type(outcome).__name__}: {outcome}")
@@ -498,8 +696,11 @@ async def class_run(b: Bench) -> ClassRun:
     go, stop_observer = asyncio.Event(), asyncio.Event()
     deadline = time.perf_counter() + b.args.timeout
     trainers = [asyncio.create_task(s.train(go, deadline)) for s in ready]
+    cpu0 = b.rss.cpu_s()
     t_start = time.perf_counter()
     go.set()                                       # the barrier: everyone presses Start now
+    prober = asyncio.create_task(probe_pauses(probe, stop_observer, deadline)) \
+        if probe is not None else None
     observer = asyncio.create_task(time_reruns(
         b.observer, None, stop_observer, deadline,
         reconnect=b.fresh_observer if b.args.kill_pid else None))
@@ -510,10 +711,19 @@ async def class_run(b: Bench) -> ClassRun:
         await killer
     heartbeat.cancel()
     stop_observer.set()
+    cpu1 = b.rss.cpu_s()
     loaded, loaded_timeouts = await observer
+    pauses, pause_timeouts = [], 0
+    if prober is not None:
+        try:
+            pauses, pause_timeouts = await prober
+        except Exception as exc:
+            probe.errors.append(f"pause probe: {type(exc).__name__}: {exc}")
     t_end = time.perf_counter()
     return ClassRun(students, ready, t_start, t_end, loaded, loaded_timeouts,
-                    b.rss.peak_mb(since=t_open, until=t_end), os.getloadavg())
+                    b.rss.peak_mb(since=t_open, until=t_end), os.getloadavg(),
+                    cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None,
+                    probe, pauses, pause_timeouts)
 
 
 async def kill_later(b: Bench) -> None:
@@ -526,7 +736,7 @@ async def kill_later(b: Bench) -> None:
     b.phases["killed_at_s"] = b.args.kill_after
 
 
-async def leave(b: Bench, students: list[Student], ttl: int) -> dict:
+async def leave(b: Bench, students: list[Student], ttl: int, wait: bool = True) -> dict:
     """Everyone disconnects; wait out the session TTL, make Streamlit drop the expired
     sessions, give the server --settle s to give memory back, read RSS."""
     b.say("leave: every client disconnects")
@@ -535,7 +745,7 @@ async def leave(b: Bench, students: list[Student], ttl: int) -> dict:
     t_left = time.perf_counter()
     out = {"rss_at_leave_mb": b.rss.now_mb(), "rss_after_mb": b.rss.now_mb(),
            "rss_after_waited_s": 0.0, "sessions_dropped": False}
-    if b.pid is None or b.args.no_wait_ttl:
+    if b.pid is None or b.args.no_wait_ttl or not wait:
         return out
     b.say(f"waiting {ttl} s (server.disconnectedSessionTTL) for the sessions to expire, "
           f"then {b.args.settle:g} s")
@@ -564,14 +774,16 @@ def figures(c: ClassRun, solo: Student, bare: dict) -> dict:
     t_first = min((s.t_start for s in c.ready if s.t_start), default=c.t_start)
     t_last = max((s.t_end for s in c.ready if s.t_end), default=c.t_end)
     wall = t_last - t_first
-    total = sum(s.samples for s in c.students)
+    probe_samples = c.probe.samples if c.probe is not None else 0
+    total = sum(s.samples for s in c.students) + probe_samples
     aggregate = total / wall if wall > 0 else None
     bare_sps = bare.get("samples_per_s")
+    bare_eval_sps = bare.get("samples_per_s_with_eval")
     throughputs = [s.throughput for s in c.ready if s.throughput is not None]
     fair = len(throughputs) == len(c.ready) and throughputs and min(throughputs) > 0
     ticks = [s.ticks_sent for s in c.ready]
     tick_latencies = [x for s in c.ready for x in s.tick_latencies]
-    errors = [e for s in c.students for e in s.errors]
+    errors = [e for s in c.students for e in s.errors] + (c.probe.errors if c.probe else [])
     replicas = sorted({s.replica for s in c.students if s.replica})
     lost = [s for s in c.ready if s.lost_connection]
     lost_replicas = {s.replica for s in lost}
@@ -590,6 +802,16 @@ def figures(c: ClassRun, solo: Student, bare: dict) -> dict:
         "aggregate_samples_per_s": _r(aggregate, 0),
         "bare_samples_per_s": _r(bare_sps, 0),
         "aggregate_share_of_bare": _r(aggregate / bare_sps if aggregate and bare_sps else None, 3),
+        "aggregate_share_of_bare_with_eval": _r(aggregate / bare_eval_sps
+                                                if aggregate and bare_eval_sps else None, 3),
+        "server_cpu_s": _r(c.cpu_s, 1),
+        "server_cpu_us_per_sample": _r(1e6 * c.cpu_s / total if c.cpu_s and total else None, 1),
+        "pause_probe": c.probe is not None,
+        "pause_p50_s": _r(percentile(c.pauses, 50)),
+        "pause_p95_s": _r(percentile(c.pauses, 95)),
+        "pause_max_s": _r(max(c.pauses, default=None)),
+        "pause_n": len(c.pauses), "pause_timeouts": c.pause_timeouts,
+        "pause_probe_samples": probe_samples,
         "fairness_max_over_min": _r(max(throughputs) / min(throughputs) if fair else None, 2),
         "throughput_per_student": {"min": _r(min(throughputs, default=None), 0),
                                    "max": _r(max(throughputs, default=None), 0)},
@@ -620,18 +842,29 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
     say = (lambda *a: None) if args.json_only else \
         (lambda *a: print(*a, file=sys.stderr, flush=True))
     b = Bench(args, url, pid, args.key_prefix or KEY_PREFIX.get(args.page, args.page.split("_")[0]),
-              RssSampler(pid), StreamlitClient(url, name="observer"), say)
+              RssSampler(pid), StreamlitClient(url, name="observer"), say,
+              data_env=getattr(args, "data_env", None))
     b.rss.start()
     students: list[Student] = []
+    rounds: list[dict] = []
+    n_rounds = max(1, args.classes, args.repeat)
     try:
         await warm_up(b)
         solo = await solo_run(b)
         idle, idle_timeouts = await idle_reruns(b)
-        bare = bare_loop(b, solo.summary)
-        rss_before = b.rss.now_mb()
-        c = await class_run(b)
-        students = c.students
-        memory = await leave(b, students, ttl)
+        bare = None
+        for i in range(n_rounds):
+            if i > 0:
+                await reopen_observer(b)
+            if bare is None or args.repeat > 1:
+                bare = bare_loop(b, solo.summary)
+            rss_before = b.rss.now_mb()
+            c = await class_run(b)
+            students = c.students + ([c.probe] if c.probe is not None else [])
+            memory = await leave(b, students, ttl,
+                                 wait=args.classes > 1 or i == n_rounds - 1)
+            rounds.append(round_summary(i + 1, figures(c, solo, bare), bare, rss_before, memory))
+            say(f"round {i + 1}/{n_rounds}: " + json.dumps(rounds[-1]))
     finally:
         await b.rss.stop()
         for s in students:
@@ -648,6 +881,9 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
                        "final_loss": solo.final_loss, "ticks": solo.ticks_sent,
                        "errors": solo.errors[:3]}}
     result.update(figures(c, solo, bare))
+    result.update(summarize_rounds(rounds))
+    result["rounds"] = rounds
+    result["data"] = args.data
     errors = result.pop("class_errors") + solo.errors + b.observer.errors
     rss_after, rss_at_leave = memory["rss_after_mb"], memory["rss_at_leave_mb"]
     result.update({
@@ -674,6 +910,69 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
         "bench_wall_s": _r(time.perf_counter() - wall0, 1),
     })
     return result
+
+
+async def reopen_observer(b: Bench) -> None:
+    """A new observer tab on Slicing for the next class (leave() closed the last one)."""
+    lost = b.observer
+    b.observer = StreamlitClient(b.url, name="observer")
+    b.observer.errors.extend(lost.errors)
+    await b.observer.connect()
+    await b.observer.open_page(SLICING_PAGE, b.args.timeout)
+
+
+def round_summary(number: int, fig: dict, bare: dict, rss_before: float | None,
+                  memory: dict) -> dict:
+    """One class (and the bare loop measured before it) in a few numbers."""
+    return {"round": number, "done": fig["done"], "wall_s": fig["wall_s"],
+            "time_to_done_median_s": fig["time_to_done_s"]["median"],
+            "aggregate_samples_per_s": fig["aggregate_samples_per_s"],
+            "bare_samples_per_s": _r(bare.get("samples_per_s"), 0),
+            "bare_samples_per_s_with_eval": _r(bare.get("samples_per_s_with_eval"), 0),
+            "aggregate_share_of_bare": fig["aggregate_share_of_bare"],
+            "aggregate_share_of_bare_with_eval": fig["aggregate_share_of_bare_with_eval"],
+            "server_cpu_us_per_sample": fig["server_cpu_us_per_sample"],
+            "bare_cpu_us_per_sample": _r(bare.get("cpu_us_per_sample"), 1),
+            "fairness_max_over_min": fig["fairness_max_over_min"],
+            "rerun_p95_s_loaded": fig["rerun_p95_s_loaded"],
+            "pause_p95_s": fig["pause_p95_s"],
+            "peak_rss_mb": fig["peak_rss_mb"], "rss_before_mb": _r(rss_before, 0),
+            "rss_at_leave_mb": _r(memory["rss_at_leave_mb"], 0),
+            "rss_after_mb": _r(memory["rss_after_mb"], 0),
+            "sessions_dropped": memory["sessions_dropped"],
+            "loadavg_1m": fig["loadavg_1m"]}
+
+
+RSS_CREEP = 1.02     # from the third class on, each may add at most 2% to the RSS after it
+
+
+def summarize_rounds(rounds: list[dict]) -> dict:
+    """Across the rounds: every share and its median (wall and CPU), the RSS after each class
+    (read after its sessions were dropped) and its growth from the third class on."""
+    def all_of(key):
+        return [r.get(key) for r in rounds]
+
+    def median(values):
+        values = [v for v in values if v is not None]
+        return _r(statistics.median(values), 3) if values else None
+    cpu_share = [_r(b / s, 3) if b and s else None
+                 for b, s in zip(all_of("bare_cpu_us_per_sample"), all_of("server_cpu_us_per_sample"))]
+    rss = [r["rss_after_mb"] if r.get("sessions_dropped") else None for r in rounds]
+    growth = [_r(rss[i] / rss[i - 1], 3) if rss[i] and rss[i - 1] else None
+              for i in range(2, len(rss))]
+    return {"rounds_n": len(rounds),
+            "aggregate_share_of_bare_all": all_of("aggregate_share_of_bare"),
+            "aggregate_share_of_bare_median": median(all_of("aggregate_share_of_bare")),
+            "aggregate_share_of_bare_with_eval_all": all_of("aggregate_share_of_bare_with_eval"),
+            "aggregate_share_of_bare_with_eval_median":
+                median(all_of("aggregate_share_of_bare_with_eval")),
+            "server_cpu_us_per_sample_all": all_of("server_cpu_us_per_sample"),
+            "bare_cpu_us_per_sample_all": all_of("bare_cpu_us_per_sample"),
+            "cpu_share_of_bare_all": cpu_share,          # bare CPU per sample / the server's
+            "cpu_share_of_bare_median": median(cpu_share),
+            "rss_after_each_class_mb": rss,
+            "rss_growth_after_second": growth,
+            "rss_creeps": any(g is not None and g > RSS_CREEP for g in growth)}
 
 
 async def report_progress(students: list[Student], say, t0: float, every: float = 30.0) -> None:
@@ -723,6 +1022,26 @@ def print_table(r: dict) -> None:
          f"{r['aggregate_samples_per_s']} over {r['wall_s']} s")
     line("bare compiled loop samples/s (same run)", r["bare_samples_per_s"])
     line("aggregate share of bare", r["aggregate_share_of_bare"])
+    bare = r.get("bare") or {}
+    line("bare with its per-epoch evaluation: samples/s, eval share",
+         f"{_r(bare.get('samples_per_s_with_eval'), 0)}, {_r(bare.get('eval_share'), 3)}")
+    line("aggregate share of bare with evaluation", r["aggregate_share_of_bare_with_eval"])
+    line("CPU per sample: server in class / bare (us)",
+         f"{r['server_cpu_us_per_sample']} / {_r(bare.get('cpu_us_per_sample'), 1)}")
+    if r.get("pause_probe"):
+        line("Pause click -> paused p50/p95/max (s)",
+             f"{r['pause_p50_s']} / {r['pause_p95_s']} / {r['pause_max_s']} "
+             f"(n={r['pause_n']}, {r['pause_timeouts']} timed out)")
+    if r.get("rounds_n", 1) > 1:
+        line("share of bare, every round (median)",
+             f"{r['aggregate_share_of_bare_all']} ({r['aggregate_share_of_bare_median']})")
+        line("share of bare with evaluation, every round (median)",
+             f"{r['aggregate_share_of_bare_with_eval_all']} "
+             f"({r['aggregate_share_of_bare_with_eval_median']})")
+        line("CPU share of bare (bare CPU/sample / server's)",
+             f"{r['cpu_share_of_bare_all']} ({r['cpu_share_of_bare_median']})")
+        line("RSS after each class (MB), growth from the 3rd",
+             f"{r['rss_after_each_class_mb']}, {r['rss_growth_after_second']}")
     line("fairness: max/min student samples/s", r["fairness_max_over_min"])
     line("ticks per student (median), tick p50/p95 (s)",
          f"{r['ticks_per_student_median']}, {r['tick_p50_s']} / {r['tick_p95_s']}")
@@ -764,10 +1083,20 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
     parser.add_argument("--url", default=None, help="an already running server (no start)")
     parser.add_argument("--pid", type=int, default=None, help="with --url: its pid, for RSS")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+    parser.add_argument("--timeout", type=float, default=None,
                         help="give up on the class (and on the solo run) after this many s")
     parser.add_argument("--reruns", type=int, default=15, help="idle Slicing reruns to time")
-    parser.add_argument("--bare-epochs", type=int, default=3)
+    parser.add_argument("--bare-epochs", type=int, default=None,
+                        help="epochs of the bare loop (default 8 on the sample, 3 on full)")
+    parser.add_argument("--classes", type=int, default=1,
+                        help="K classes one after another on the same server, RSS after each")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="R times: the bare loop, then a class (interleaved)")
+    parser.add_argument("--data", choices=("sample", "full"), default="sample",
+                        help="full: a 60,000 / 10,000 set built from the sample, read through "
+                             "the loader's Keras cache under a temporary KERAS_HOME")
+    parser.add_argument("--pause-probe", action="store_true",
+                        help="one more client clicks Pause/Resume during the class (pause p95)")
     parser.add_argument("--session-ttl", type=int, default=None,
                         help="server.disconnectedSessionTTL to start the server with (and wait)")
     parser.add_argument("--settle", type=float, default=40.0,
@@ -784,20 +1113,29 @@ def main() -> None:
     parser.add_argument("--bare-lr", type=float, default=1e-3, help=argparse.SUPPRESS)
     parser.add_argument("--bare-init", default="uniform", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.timeout is None:
+        args.timeout = DEFAULT_TIMEOUT_S * (4 if args.data == "full" else 1)
     if args.bare_only:
-        bare_main(args.bare_epochs, args.bare_lr, args.bare_init)
+        bare_main(args.bare_epochs or 3, args.bare_lr, args.bare_init, args.data)
         return
+    if args.data == "full" and args.url:
+        parser.error("--data full starts its own server (its data lives in a temporary home)")
 
     ttl, ttl_source = session_ttl(args.session_ttl)
     with tempfile.TemporaryDirectory(prefix="classroom-") as tmp:
         log = None if args.url else Path(tmp) / "streamlit.log"
+        keras_home = None
+        if args.data == "full":
+            keras_home = Path(tmp) / "keras-home"
+            write_full_mnist(keras_home)
+        args.data_env = data_env(args.data, keras_home)
         try:
             if args.url:
                 url = args.url.rstrip("/")
                 wait_healthy(url, timeout=30)
                 server = contextlib.nullcontext((url, args.pid))
             else:
-                server = streamlit_server(args.session_ttl, log)
+                server = streamlit_server(args.session_ttl, log, args.data_env)
             with server as (url, pid):
                 result = asyncio.run(run_bench(args, url, pid, ttl, ttl_source))
         except Exception as exc:          # the bench itself broke: still one JSON line
