@@ -865,6 +865,9 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
                                  wait=args.classes > 1 or i == n_rounds - 1)
             rounds.append(round_summary(i + 1, figures(c, solo, bare), bare, rss_before, memory))
             say(f"round {i + 1}/{n_rounds}: " + json.dumps(rounds[-1]))
+        if args.class_mode:                  # issue 20: the keys bench/class_mode.py adds
+            from bench import class_mode
+            class_figures = await class_mode.run(b, solo, bare)
     finally:
         await b.rss.stop()
         for s in students:
@@ -884,6 +887,7 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
     result.update(summarize_rounds(rounds))
     result["rounds"] = rounds
     result["data"] = args.data
+    result.update(class_figures if args.class_mode else {})
     errors = result.pop("class_errors") + solo.errors + b.observer.errors
     rss_after, rss_at_leave = memory["rss_after_mb"], memory["rss_at_leave_mb"]
     result.update({
@@ -1109,6 +1113,8 @@ def main() -> None:
     parser.add_argument("--kill-after", type=float, default=10.0,
                         help="with --kill-pid: seconds after Start")
     parser.add_argument("--json-only", action="store_true")
+    from bench import class_mode             # --class-mode, --class-mode-pairs
+    class_mode.add_arguments(parser)
     parser.add_argument("--bare-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare-lr", type=float, default=1e-3, help=argparse.SUPPRESS)
     parser.add_argument("--bare-init", default="uniform", help=argparse.SUPPRESS)
