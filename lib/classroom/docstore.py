@@ -38,7 +38,8 @@ from lib.quiz.core import MAX_ANSWER_TEXT, MAX_SEED
 BUMPS = ("state", "answers", "runs")
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _PATH_RE = re.compile(r"[A-Za-z0-9_\-/]{0,100}")
-_LINK_RE = re.compile(r"[A-Za-z0-9_\-/?&=%.,:+~]*")
+_LINK_RE = re.compile(r"[A-Za-z0-9_\-/?&=%.,:+~()\[\]*]*")      # a view_url: shapes readable
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _RUN_RE = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
 _MEMBER_RE = re.compile(r"m[0-9a-f]{10}")
@@ -365,7 +366,7 @@ class DocStore(ClassStore):
             raise Refused("That is not a page of Tensor Lab.")
         title = _text(title, MAX_TITLE, "title")
         if not isinstance(link, str) or len(link) > MAX_LINK or not _LINK_RE.fullmatch(link) \
-                or (link and (link[0] not in "/?" or link.startswith("//"))):
+                or link.startswith("//") or _SCHEME_RE.match(link):
             raise Refused("That is not a link inside Tensor Lab.")
 
         def fn(txn):

@@ -4,7 +4,7 @@
 
 `open_store(spec)` picks the backend: spec, else env TENSORLAB_CLASS_STORE, else SQLite:
   "" or "sqlite"            -> $TENSORLAB_DATA_DIR (default <project>/.tensorlab)/classes.sqlite3
-  "sqlite:///abs/path.db"   -> that file
+  "sqlite:///abs/path.db"   -> the file /abs/path.db (sqlite:////abs/path.db too)
   "redis://host:port/db"    -> a Redis server (keys under the prefix "tensorlab:"; add
                                "?prefix=name:" to the URL for another)
 The object is thread-safe: make one per process (st.cache_resource) and share it.
@@ -43,9 +43,7 @@ def open_store(spec: str | None = None, clock: Callable[[], float] = time.time) 
         return SqliteStore(data_dir() / DB_NAME, clock=clock)
     if spec.startswith("sqlite:///"):
         from lib.classroom.sqlite_store import SqliteStore
-        path = spec[len("sqlite://"):]
-        if not os.path.isabs(path):
-            raise ValueError(f"a SQLite class store needs an absolute path: {spec!r}")
+        path = "/" + spec[len("sqlite:///"):].lstrip("/")     # sqlite:////abs works too
         return SqliteStore(path, clock=clock)
     if spec.startswith(("redis://", "rediss://", "unix://")):
         from lib.classroom.redis_store import RedisStore
