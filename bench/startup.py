@@ -1,21 +1,39 @@
-"""Startup figures: sample load time, cold start to a rendered Home page, widget rerun time,
-and Start -> first batch on screen on both training pages.
+"""Startup figures: a cold start phase by phase, Home's rerun with a new digit, and Start ->
+first batch on screen on both training pages.
 
-    python bench/startup.py            # prints a table and one JSON line
+    python bench/startup.py                  # everything: a table, then one JSON line
+    python bench/startup.py --cold 5         # five cold starts (median and all of them)
+    python bench/startup.py --only cold      # only the cold start (also: rerun, first-batch)
+    python bench/startup.py --help
 
-Cold start = `streamlit run` launched -> Home page rendered and idle in headless Chromium.
-Rerun = a widget change on Home (AppTest, in-process) until the script finishes.
-First batch = on a server whose TensorFlow warm-up has finished (lib/core/server.py), the click on
-Start -> the run marker beside the status line says batch 1 in Chromium (median of three fresh
-pages each). The server is started by deploy/launch.py.
+Cold start, measured from this process, Chromium already running (a student's browser is
+not on the server's machine): the clock starts when `streamlit run` is launched
+(deploy/launch.py) and each phase is the time since then:
+
+    first_byte_s      GET / answers 200 (polled every 20 ms): the server listens
+    websocket_s       the page has loaded Streamlit's front end and opened its websocket
+    script_start_s    the first message on that websocket (the script run has started)
+    home_title_s      Home's title is in the page
+    home_idle_s       Home's metric is drawn and the script is idle: THE cold start figure
+    warm_up_done_s    the server's log says the TensorFlow warm-up is over (lib/core/tf.py);
+                      a student who presses Start before that sees "getting ready"
+
+Rerun = a new digit index on Home (AppTest, in-process, warm) until the script finishes:
+each rerun draws a digit the page has not drawn before.
+First batch = on a server whose TensorFlow warm-up has finished, the click on Start -> the
+run marker beside the status line (lib/ui/live.py) says batch 1 in Chromium (median of
+three fresh pages each, after one that is not counted).
+Nothing here asserts a time.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,52 +43,98 @@ os.environ.setdefault("MNIST_SOURCE", "sample")
 
 from deploy import launch  # noqa: E402
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-dev-shm-usage"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+WARM_UP_OVER = "Tensor Lab: the TensorFlow warm-up"      # its one line in the server's log
+PHASES = ("first_byte_s", "websocket_s", "script_start_s", "home_title_s", "home_idle_s",
+          "warm_up_done_s")
+
 
 def sample_load_seconds(repeats: int = 5) -> float:
     from lib.core.data import load_mnist
     return statistics.median(load_mnist("sample").load_seconds for _ in range(repeats))
 
 
-def cold_start_seconds() -> tuple[float, dict] | None:
+def wait_first_byte(server: launch.Server, timeout: float = 120.0) -> None:
+    """Until GET / answers 200 (the page Streamlit serves), polled every 20 ms."""
+    deadline = time.monotonic() + timeout
+    while not launch.healthy(server.host, server.port, timeout=1.0, path="/"):
+        if server.exited():
+            raise launch.ServerFailed(f"{server.describe()} exited while starting{server.tail()}")
+        if time.monotonic() > deadline:
+            raise launch.ServerFailed(f"{server.describe()} sent no page in {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+def wait_warm_up(server: launch.Server, timeout: float = 180.0) -> str:
+    """Until the server's log has the warm-up's line; returns that line."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [line for line in server.log.read_text(errors="replace").splitlines()
+                 if WARM_UP_OVER in line]
+        if lines:
+            return lines[0]
+        time.sleep(0.05)
+    raise launch.ServerFailed(f"no warm-up line in {timeout:.0f} s{server.tail()}")
+
+
+def cold_start(browser, then=None) -> dict:
+    """One cold start, phase by phase (seconds since `streamlit run` was launched); `then`
+    (if given) is called with (browser, url) once the warm-up is over, before the server
+    stops, and its result is returned under "then"."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    page.goto("about:blank")
+    marks: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def mark(name: str) -> None:
+        with lock:
+            marks.setdefault(name, time.monotonic())
+
+    def on_websocket(ws) -> None:
+        mark("websocket_s")
+        ws.on("framereceived", lambda _frame: mark("script_start_s"))
+
+    page.on("websocket", on_websocket)
+    started = time.monotonic()
+    server = launch.start()                       # MNIST_SOURCE=sample from this process
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    if not os.path.exists("/usr/bin/chromium"):
-        return None
-    started = time.perf_counter()
-    server = launch.start()                   # MNIST_SOURCE=sample from this process
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu",
-                                              "--disable-background-networking"])
-            page = browser.new_page()
-            server.wait_healthy(timeout=120, poll=0.1)
-            page.goto(server.url + "/")
-            page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                   timeout=60_000)
-            elapsed = time.perf_counter() - started
-            first = {name: first_batch_seconds(browser, server.url, name) for name in
-                     ("train_naive", "first_network")}
-            browser.close()
+        wait_first_byte(server)
+        mark("first_byte_s")
+        page.goto(server.url + "/")
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
+        mark("home_title_s")
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        mark("home_idle_s")
+        context.close()
+        said = wait_warm_up(server)
+        mark("warm_up_done_s")
+        phases = {name: round(marks[name] - started, 2) for name in PHASES if name in marks}
+        warm = re.search(r"\(([\d.]+) s", said)
+        phases["warm_up_own_s"] = float(warm.group(1)) if warm else None
+        phases["warm_up_failed"] = "failed" in said
+        if then is not None:
+            phases["then"] = then(browser, server.url)
+        return phases
     finally:
         server.stop()
-    return elapsed, first
 
 
 def first_batch_seconds(browser, url: str, page_name: str, repeats: int = 3) -> float:
     """Start -> the run marker (lib/ui/live.py) counts batch 1 or more, TensorFlow already
     warm."""
     times = []
-    for i in range(repeats + 1):                      # the first one waits out the warm-up
+    for i in range(repeats + 1):                      # the first one is not counted
         context = browser.new_context(viewport={"width": 1400, "height": 1600})
         page = context.new_page()
         page.goto(f"{url}/{page_name}")
         page.wait_for_selector('[data-run-status]', state="attached", timeout=90_000)
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                               timeout=90_000)
+        page.wait_for_selector(IDLE, timeout=90_000)
         start = time.perf_counter()
         # by its role: an st.button or a form's submit button alike
         page.get_by_role("button", name=re.compile("Start")).first.click()
@@ -83,9 +147,40 @@ def first_batch_seconds(browser, url: str, page_name: str, repeats: int = 3) -> 
     return statistics.median(times)
 
 
-def rerun_seconds(repeats: int = 5) -> float:
+def first_batches(browser, url: str) -> dict:
+    return {name: round(first_batch_seconds(browser, url, name), 2)
+            for name in ("train_naive", "first_network")}
+
+
+def browser_figures(cold_runs: int, with_first_batch: bool) -> dict | None:
+    """The cold starts (and, on the last server, the first batches); None without Chromium
+    or Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not os.path.exists(CHROMIUM):
+        return None
+    runs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for i in range(cold_runs):
+                last = i == cold_runs - 1
+                runs.append(cold_start(browser, first_batches if with_first_batch and last
+                                       else None))
+                print(f"cold start {i + 1}/{cold_runs}: " + ", ".join(
+                    f"{k} {v}" for k, v in runs[-1].items() if k != "then"), file=sys.stderr)
+        finally:
+            browser.close()
+    return {"runs": runs, "first_batch": runs[-1].get("then") if runs else None}
+
+
+def rerun_seconds(repeats: int = 9) -> float:
+    """Home's rerun with a digit index it has not drawn before (AppTest, in-process)."""
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.number_input[0].set_value(5).run()           # one untimed rerun: imports, caches
     times = []
     for i in range(repeats):
         widget = at.number_input[0].set_value(10 + i)
@@ -95,15 +190,46 @@ def rerun_seconds(repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    figures = {"sample_load_s": round(sample_load_seconds(), 4)}
-    cold = cold_start_seconds()
-    figures["cold_start_home_s"] = None if cold is None else round(cold[0], 2)
-    for name, seconds in (cold[1] if cold else {}).items():
-        figures[f"start_to_first_batch_s_{name}"] = round(seconds, 2)
-    figures["home_rerun_s"] = round(rerun_seconds(), 3)
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Cold start phase by phase, Home's rerun, Start -> first batch. Prints a "
+                    "table and one JSON line; asserts nothing.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Phases: " + ", ".join(PHASES) + " (seconds since `streamlit run` was "
+               "launched); the module's docstring says what each one is.")
+    parser.add_argument("--cold", type=int, default=3, metavar="N",
+                        help="cold starts to run (a fresh server each); the figure is their "
+                             "median (default 3)")
+    parser.add_argument("--only", choices=("cold", "rerun", "first-batch"), action="append",
+                        help="measure only this (repeatable); default: everything")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    wanted = set(args.only or ("cold", "rerun", "first-batch"))
+    figures: dict = {"sample_load_s": round(sample_load_seconds(), 4)}
+    if wanted & {"cold", "first-batch"}:
+        found = browser_figures(max(1, args.cold) if "cold" in wanted else 1,
+                                "first-batch" in wanted)
+        if found is None:
+            figures["cold_start_home_s"] = None
+        else:
+            runs = found["runs"]
+            if "cold" in wanted:
+                for name in PHASES + ("warm_up_own_s",):
+                    values = [r[name] for r in runs if r.get(name) is not None]
+                    if values:
+                        figures[name[:-2] + "_median_s"] = round(statistics.median(values), 2)
+                figures["cold_start_home_s"] = figures.get("home_idle_median_s")
+                figures["cold_start_home_all_s"] = [r["home_idle_s"] for r in runs]
+                figures["warm_up_failed"] = any(r["warm_up_failed"] for r in runs)
+            for name, seconds in (found["first_batch"] or {}).items():
+                figures[f"start_to_first_batch_s_{name}"] = seconds
+    if "rerun" in wanted:
+        figures["home_rerun_s"] = round(rerun_seconds(), 3)
     for k, v in figures.items():
-        print(f"{k:>20}: {v}")
+        print(f"{k:>36}: {v}")
     print(json.dumps({"bench": "startup", **figures}))
 
 
