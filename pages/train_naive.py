@@ -13,6 +13,7 @@ from lib.train.engines import ENGINES
 from lib.train.trainer import (diagnosis, evaluation_printout, fit_printout, make_run,
                                prepare_data)
 from lib.site.views import TRAIN_NAIVE as SETTINGS
+from lib.ui.class_runs import report_epochs, split_offer
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 ss = st.session_state
@@ -42,6 +43,7 @@ values = ui.settings_expander(
     on_change={"preset": lambda: ui.apply(SETTINGS, PRESETS[ui.setting_value(SETTINGS["preset"])])})
 state = ui.current_run(ui.NAIVE_RUN, config_from(values, n_train), lambda c: make_run(c, data))
 trainer = state.owner
+split_offer(SETTINGS, state.run)     # in a class whose teacher split the room: their settings
 
 
 def load_larger_step() -> None:
@@ -53,6 +55,7 @@ def load_larger_step() -> None:
 
 # ---------------------------------------------------------------- live training
 def draw(run) -> None:
+    report_epochs(run, trainer.config, values["preset"])   # in a class: each epoch, once
     epochs, latest = list(run.epochs), run.latest_epoch
     left, right = st.columns(2)
     with left:

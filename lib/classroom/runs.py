@@ -10,6 +10,7 @@ sent, and again before a group's settings are written into a student's widgets.
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -24,6 +25,7 @@ MAX_BATCH_SIZE = 8192
 MAX_EPOCHS = 100            # a bound, not the page's (50): the page's declaration checks that
 MAX_RUNS_SHOWN = 500        # rows read from the store for one chart (caps make it ~60 x a few)
 MAX_EPOCHS_SHOWN = 100      # epochs of one run
+MAX_GROUPS_SHOWN = 16       # a group number read from the store (the store's cap is lower)
 
 COLOUR_BY = ("learning_rate", "preset", "batch_size", "init", "engine")
 COLOUR_LABELS = {"learning_rate": "learning rate", "preset": "preset",
@@ -86,6 +88,11 @@ def settings_text(settings: Mapping[str, Any], sep: str = ", ") -> str:
 
 # --------------------------------------------------------------------------- runs
 
+def new_run_id() -> str:
+    """A run's name in the class: 16 URL-safe characters, new for every run a student starts."""
+    return secrets.token_urlsafe(12)
+
+
 @dataclass(frozen=True)
 class RunRecord:
     """One student's run, as the class sees it."""
@@ -95,6 +102,7 @@ class RunRecord:
     settings: dict
     epochs: tuple[tuple[int, float, float | None], ...]     # (epoch, mean loss, test accuracy)
     done: bool = False
+    group: int | None = None        # the student's group in the teacher's split (from 0)
 
     @property
     def epochs_done(self) -> int:
@@ -145,9 +153,12 @@ def record_from_row(row: Any) -> RunRecord | None:
         if loss is None or (acc is not None and not 0 <= acc <= 1):
             continue
         epochs[epoch] = (epoch, loss, acc)
+    group = row.get("group")
+    if isinstance(group, bool) or not isinstance(group, int) or not 0 <= group < MAX_GROUPS_SHOWN:
+        group = None
     return RunRecord(member_id, nickname, run_id, settings,
                      tuple(epochs[e] for e in sorted(epochs))[:MAX_EPOCHS_SHOWN],
-                     bool(row.get("done")))
+                     bool(row.get("done")), group)
 
 
 def records_from_rows(rows: Iterable[Any]) -> list[RunRecord]:
@@ -181,8 +192,10 @@ def ranked(records: Iterable[RunRecord]) -> list[RunRecord]:
 
 
 def table_rows(records: Sequence[RunRecord]) -> list[dict[str, Any]]:
-    """The teacher's table, one row per run in the given (ranked) order."""
+    """The teacher's table, one row per run in the given (ranked) order; a "group" column
+    (counted from 1) when the room is split."""
     rows = []
+    split = any(r.group is not None for r in records)
     for place, r in enumerate(records, start=1):
         s = r.settings
         rows.append({
@@ -195,6 +208,8 @@ def table_rows(records: Sequence[RunRecord]) -> list[dict[str, Any]]:
             "init": s.get("init", NO_VALUE), "engine": s.get("engine", NO_VALUE),
             "status": "done" if r.done else "training",
         })
+        if split:
+            rows[-1]["group"] = None if r.group is None else r.group + 1
     return rows
 
 

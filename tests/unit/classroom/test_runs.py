@@ -153,3 +153,12 @@ def test_group_settings_of_a_bad_or_missing_split_is_none():
         assert group_settings(bad_split, group) is None
     with pytest.raises(ValueError):
         assign_groups(["a"], 1)
+
+
+def test_the_table_shows_groups_once_the_room_is_split():
+    plain = table_rows(records_from_rows([row("a", "Ann", [[1, 2.0, 0.3]])]))
+    assert "group" not in plain[0]
+    rows = [{**row("a", "Ann", [[1, 2.0, 0.3]]), "group": 1},
+            {**row("b", "Bob", [[1, 2.0, 0.2]]), "group": None},
+            {**row("c", "Cy", [[1, 2.0, 0.1]]), "group": True}]
+    assert [t["group"] for t in table_rows(records_from_rows(rows))] == [2, None, None]
