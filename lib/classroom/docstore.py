@@ -36,6 +36,7 @@ from lib.classroom.base import (ENDED, EXPIRE_S, MAX_CLASSES, MAX_EPOCH, MAX_EPO
 from lib.quiz.core import MAX_ANSWER_TEXT, MAX_SEED
 
 BUMPS = ("state", "answers", "runs")
+NOT_IN = "You are not in this class: join it with its code."
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _PATH_RE = re.compile(r"[A-Za-z0-9_\-/]{0,100}")
 _LINK_RE = re.compile(r"[A-Za-z0-9_\-/?&=%.,:+~()\[\]*]*")      # a view_url: shapes readable
@@ -192,13 +193,16 @@ class DocStore(ClassStore):
 
     @staticmethod
     def _seat(state: dict, seat) -> tuple[str, dict]:
-        h = digest(names.read_key(seat, "seat"))
+        try:
+            h = digest(names.read_key(seat, "seat"))
+        except Refused:
+            raise Refused(NOT_IN) from None
         mid = state["seats"].get(h)
         if mid is None:
-            raise Refused("You are not in this class: join it with its code.")
+            raise Refused(NOT_IN)
         member = state["members"][mid]
         if not hmac.compare_digest(member["seat"], h):
-            raise Refused("You are not in this class: join it with its code.")
+            raise Refused(NOT_IN)
         if member["removed"]:
             raise Refused("The teacher took you out of this class.")
         return mid, member
@@ -461,12 +465,17 @@ class DocStore(ClassStore):
 
         def fn(txn):
             state, mid, m = self._student(txn, code, seat)
+            if not m["left"] and txn.now - m["last_seen"] < TOUCH_S:
+                return self._member(mid, m, txn.now)           # here already: no write
             was_present = not m["left"] and txn.now - m["last_seen"] <= PRESENT_S
             if m["left"]:
                 active = [x for x in state["members"].values()
                           if not x["removed"] and not x["left"]]
                 if len(active) >= MAX_STUDENTS:
                     raise Refused(f"The class is full ({MAX_STUDENTS} students).")
+                split = state["split"]
+                if split and m["group"] is None:
+                    m["group"] = len(active) % len(split["groups"])
             m["left"] = False
             m["last_seen"] = txn.now
             txn.put("state", state)
