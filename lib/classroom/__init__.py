@@ -7,5 +7,6 @@ imports this package, lib.figures does not).
 - names: join codes, nicknames and secret keys, made and read back through whitelists;
 - docstore: the semantics of a class (who may do what, caps, rate limit, versions) on four
   primitives a backend supplies;
-- sqlite_store (the default: one file, WAL) and redis_store (several machines).
+- sqlite_store (the default: one file, WAL) and redis_store (several machines);
+- runs: the class's run records, ranking and split-the-room groups, as plain data.
 """
