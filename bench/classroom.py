@@ -702,7 +702,7 @@ async def class_run(b: Bench) -> ClassRun:
     prober = asyncio.create_task(probe_pauses(probe, stop_observer, deadline)) \
         if probe is not None else None
     observer = asyncio.create_task(time_reruns(
-        b.observer, None, stop_observer, deadline,
+        b.observer, None, stop_observer, deadline, pause=b.args.observer_pause,
         reconnect=b.fresh_observer if b.args.kill_pid else None))
     heartbeat = asyncio.create_task(report_progress(ready, b.say, t_start))
     killer = asyncio.create_task(kill_later(b)) if b.args.kill_pid else None
@@ -887,6 +887,7 @@ async def run_bench(args, url: str, pid: int | None, ttl: int, ttl_source: str) 
     result.update(summarize_rounds(rounds))
     result["rounds"] = rounds
     result["data"] = args.data
+    result["observer_pause_s"] = args.observer_pause
     result.update(class_figures if args.class_mode else {})
     errors = result.pop("class_errors") + solo.errors + b.observer.errors
     rss_after, rss_at_leave = memory["rss_after_mb"], memory["rss_at_leave_mb"]
@@ -1090,6 +1091,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=None,
                         help="give up on the class (and on the solo run) after this many s")
     parser.add_argument("--reruns", type=int, default=15, help="idle Slicing reruns to time")
+    parser.add_argument("--observer-pause", type=float, default=0.2,
+                        help="s between the observer's Slicing reruns while the class trains "
+                             "(0.2: one after another, as ever; a person typing: 2 or more)")
     parser.add_argument("--bare-epochs", type=int, default=None,
                         help="epochs of the bare loop (default 8 on the sample, 3 on full)")
     parser.add_argument("--classes", type=int, default=1,

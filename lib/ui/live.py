@@ -1,6 +1,7 @@
 """The live-training panel shared by "Train the naive network" and "A first neural network"."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -69,12 +70,20 @@ def _mark_in_progress(state_key: str, in_progress: bool) -> None:
 # draws the page and registers the fragment with the right tick (or none). While running, the
 # fragment ticks every LIVE_EVERY_S: it trains for a burst (longer when many runs share the
 # server, see lib.train.live.burst_seconds), then redraws with fixed keys. Bursts last at least
-# one tick, so the next tick is already queued when a burst ends and the CPU never idles;
-# during a burst the status line is redrawn every 0.25 s, which is also where a click stops
-# the burst (Streamlit interrupts a run at its next element call).
+# one tick, so the next tick is already queued when a burst ends and the CPU never idles.
+# Every 0.25 s of a burst (or of waiting for a turn) the panel checks in with Streamlit, which
+# is where a click stops the burst; it redraws the status line there only when the line
+# changed and at most every LIVE_REDRAW_S, and otherwise only reads the session state, which is
+# enough for Streamlit to stop the run for a click (every session-state access is a yield point
+# of the script runner, as every element call is) without sending anything. Why: with 30
+# students on one server, 26 of them wait for a turn at any moment; each redraw is two
+# elements (progress, marker), each a message through the server's event loop, and four
+# redraws a second from each waiting run took ~10% of the interpreter lock during a class
+# (py-spy --gil), lock the training threads wait for.
 
 LIVE_EVERY_S = 0.4
 LIVE_BUDGET_S = 0.45
+LIVE_REDRAW_S = 1.0
 
 
 def _clock(seconds: float | None) -> str:
@@ -124,6 +133,13 @@ def run_marker(run, where=st) -> None:
     nothing parses the sentence above, whose words may change. Redrawn with it, mid-burst too."""
     where.html(f'<span data-run-status="{run.status}" data-batch="{run.steps_done}" '
                f'data-batches="{run.total_steps or 0}" data-samples="{run.samples}" hidden></span>')
+
+
+def yield_to_clicks() -> None:
+    """Let Streamlit stop this script run here if a click asked for a new one, without
+    drawing: reading the session state is a yield point of Streamlit's script runner
+    (SafeSessionState calls its execution-control check on every access)."""
+    "_" in st.session_state                      # noqa: B015  (the access is the point)
 
 
 def _start_or_resume(run) -> None:
@@ -176,16 +192,24 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
         # (1rem, 22.4 px on a projector) and would push the charts down by that much
         line, body, mark = st.empty(), st.container(), st.empty()
         others = SHARED.busy_runs(besides=run)
+        drawn = {"text": None, "at": 0.0}
 
-        def show() -> None:     # the status line; mid-burst it is where a click stops the burst
-            line.progress(run.progress, text=live_status_line(run, others))
-            run_marker(run, mark)
+        def show(force: bool = True) -> None:   # the status line; mid-burst (force=False) it is
+            text = live_status_line(run, others)  # where a click stops the burst
+            now = time.perf_counter()
+            if force or (text != drawn["text"] and now - drawn["at"] >= LIVE_REDRAW_S):
+                line.progress(run.progress, text=text)
+                run_marker(run, mark)
+                drawn.update(text=text, at=now)
+            else:
+                yield_to_clicks()
 
         show()       # before any training: the run after a click on Start says "starting" (or
         #              "waiting for a turn") at once, not the old status until a batch is done
         if run.status == RUNNING:
             run.pull(budget_s if run.steps_done == 0 else
-                     burst_seconds(budget_s, min(others + 1, TURNS.slots)), show)
+                     burst_seconds(budget_s, min(others + 1, TURNS.slots)),
+                     lambda: show(force=False))
             if run.status != RUNNING:
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
             others = SHARED.busy_runs(besides=run)
