@@ -7,7 +7,9 @@
 A simulated teacher (a websocket client, bench/stclient.py, like every student) opens the
 Class page and presses "Start a class"; N students open "Train the naive network", choose the
 class's settings and join from the sidebar with the code the teacher's page shows. The
-teacher puts a shape question to the class; each student answers from the question card at
+teacher chooses a shape question on the page (POLL) and puts it to the class; each student
+answers it (rightly: a wrong verdict is an st.error, which the training phase would count as
+a failure) from the question card at
 the top of their page, one after another (ANSWER_SPACING_S apart, as a room does), while the
 teacher's page is read after every message it receives; then the teacher reveals. Then every
 student presses Start together (classroom.class_run: the barrier, the observer's Slicing
@@ -28,7 +30,7 @@ Adds to the JSON line (nothing here asserts a time):
   the teacher's page showed; answer_to_tally_p50/p95/max_s: from a student's Send click to
   the first message of the teacher's page whose count includes it (answers in the order
   they were sent, the k-th against the first count >= k); reveal_seen, reveal_p95_s: the
-  teacher's Reveal click -> the student's card shows the verdict;
+  teacher's Reveal click -> the student's card shows the verdict; reveal_right: "Right";
 - class_runs_seen: runs on the teacher's chart at the end ("N students trained", and the
   chart's lines), class_runs_done_on_chart: lines whose last point is a finished run;
 - class_mode: the class-mode class's training figures (classroom.figures, without the
@@ -57,6 +59,7 @@ if str(ROOT) not in sys.path:
 from bench import classroom  # noqa: E402
 from bench.classroom import Student, percentile  # noqa: E402
 from bench.stclient import ProtocolError, StreamlitClient  # noqa: E402
+from lib.quiz import KIND_LABELS, LEVEL_LABELS, make_question  # noqa: E402  (NumPy only)
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 # What the app draws (lib/ui/classroom.py, lib/ui/class_runs.py, pages/class_room.py).
@@ -77,7 +80,8 @@ RUNS_CHART_KEY = "class_runs_chart"
 RUNS_TITLE = "The class's runs"           # lib/figures/classroom.py class_loss_figure's title
 STORE_ENV = "TENSORLAB_CLASS_STORE"
 
-ANSWERS = ("error", "(2, 3)", "(10,)")    # readable answers; right or wrong does not matter
+KIND_KEY, LEVEL_KEY, SEED_KEY = "class_kind", "class_level", "class_seed"   # the poll's choice
+POLL = ("broadcast", "basic", 1234)       # kind, level, question number the teacher puts
 ANSWER_SPACING_S = 0.3                    # between two students' Send clicks
 STEP_TIMEOUT_S = 60.0                     # a join, a card, a tally, a reveal: at most this long
 CHART_TIMEOUT_S = 60.0                    # the runs chart catching up after the class
@@ -170,6 +174,7 @@ class Teacher:
     replica: str | None = None
     counts: list[tuple[float, int]] = field(default_factory=list)   # (t, answered) on change
     here: int = 0
+    answer: str = ""                     # the right answer to the question it puts
     errors: list[str] = field(default_factory=list)
 
     def on_message(self, client: StreamlitClient, msg) -> None:
@@ -203,6 +208,14 @@ async def start_teacher(url: str, timeout: float) -> Teacher:
     teacher.code = next(m.group(1) for m in (re.fullmatch(r"#\s*([A-Z0-9]{6})\s*", t)
                                              for t in c.texts("markdown")) if m)
     teacher.replica = c.replica
+    # The question to put: chosen on the page as a teacher would (kind, level, number), so
+    # the students can answer it right (a wrong answer's verdict is an st.error, which the
+    # training phase would take for a failure).
+    kind, level, seed = POLL
+    await c.wait_request(await c.set_value(KIND_KEY, KIND_LABELS[kind]), timeout)
+    await c.wait_request(await c.set_value(LEVEL_KEY, LEVEL_LABELS[level].split(":")[0]), timeout)
+    await c.wait_request(await c.set_value(SEED_KEY, seed), timeout)
+    teacher.answer = make_question(kind, level, seed).answer_text
     return teacher
 
 
@@ -218,6 +231,7 @@ class Seat:
     sent_at: float | None = None
     answered_at: float | None = None     # the Send rerun finished
     saw_reveal_s: float | None = None
+    right: bool = False                  # the card said "Right: ..."
     problem: str | None = None
 
 
@@ -288,7 +302,7 @@ class Room:
             # One after another, as a room answers (and the tally is read per answer).
             await asyncio.sleep(max(0.0, self.poll_put_at + 1.0 + seat.index * ANSWER_SPACING_S
                                     - time.perf_counter()))
-            seat.answer = ANSWERS[seat.index % len(ANSWERS)]
+            seat.answer = self.teacher.answer
             stage_text(c, answer_key(c), seat.answer)
             node = find_button(c, SEND_LABELS[0])
             seat.sent_at = time.perf_counter()
@@ -299,6 +313,7 @@ class Room:
             if await c.wait_for(lambda cl: any(r in x for x in cl.texts() for r in REVEALED),
                                 self.timeout):
                 seat.saw_reveal_s = time.perf_counter() - self.revealed_at
+                seat.right = any(x.startswith(REVEALED[0]) for x in c.texts())
         except Exception as exc:
             seat.problem = f"poll: {type(exc).__name__}: {exc}"
 
@@ -355,6 +370,7 @@ class Room:
             "answer_to_tally_max_s": _r(max(lat, default=None)),
             "answer_to_tally_n": len(lat),
             "reveal_seen": len(reveal),
+            "reveal_right": sum(s.right for s in self.seats),
             "reveal_p95_s": _r(percentile(reveal, 95)),
             "class_problems": [s.problem for s in self.seats if s.problem][:5],
         }
