@@ -27,7 +27,7 @@ import time
 from typing import Any, Callable
 
 from lib.classroom import names
-from lib.classroom.base import (ENDED, EXPIRE_S, MAX_CLASSES, MAX_EPOCH, MAX_EPOCHS_PER_RUN,
+from lib.classroom.base import (ENDED, EXPIRE_S, MAX_EPOCH, MAX_EPOCHS_PER_RUN,
                                 MAX_GROUPS, MAX_LABEL, MAX_LINK, MAX_MEMBERS, MAX_NICKNAME,
                                 MAX_QUESTIONS, MAX_RUNS_PER_SEAT, MAX_SETTING_TEXT, MAX_SETTINGS,
                                 MAX_STUDENTS, MAX_TITLE, NOT_TEACHER, PRESENT_S, RATE_REPORTS,
@@ -662,4 +662,4 @@ class DocStore(ClassStore):
         return self._expire(self.clock() - EXPIRE_S)
 
 
-__all__ = ["DocStore", "Txn", "clean_settings", "digest", "MAX_CLASSES"]
+__all__ = ["DocStore", "NOT_IN", "Txn", "clean_settings", "digest"]

@@ -13,7 +13,6 @@ from lib.classroom import docstore, names, redis_store, sqlite_store
 from lib.classroom.store import (ENDED, EXPIRE_S, MAX_NICKNAME, NOT_TEACHER, PRESENT_S,
                                  RATE_REPORTS, RATE_WINDOW_S, RATE_WRITES, TOO_FAST, TOUCH_S,
                                  ClassView, Member, Refused, StoreDown, Versions, open_store)
-from tests.unit.classroom.conftest import Clock
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[3]
 
