@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from lib.site.chapter import HOME, PAGES
-from lib.figures.book_digit import book_digit_figure
+from lib.figures.book_digit import book_digit_png
 from lib.figures.common import as_ink, digit_heatmap, label_counts_bar, upscale
 from lib.rules.tensors import label_counts_sentence, short_repr
 from lib.ui import (code_panel, enter_page, get_dataset, main_place, matplotlib_image, nav_link,
@@ -78,7 +78,7 @@ with pick:
     shape_badge(f"train_images[{index}].shape", digit.shape)
     st.metric("label", int(train_labels[index]))
 with drawn:
-    matplotlib_image(book_digit_figure, digit, key="home_book_digit")
+    matplotlib_image(book_digit_png, digit, key="home_book_digit")
     st.markdown(f"Ink covers **{np.count_nonzero(digit)}** of 784 pixels; "
                 f"the darkest is **{digit.max()}**.")
 with book:
@@ -87,9 +87,10 @@ with book:
         import matplotlib.pyplot as plt
         plt.imshow(digit, cmap=plt.cm.binary)
         train_labels[{index}]   # {train_labels[index]}
-    """, caption="The book's code, and the picture above it is what it draws: the app makes "
-                 "the same `imshow` call on a matplotlib `Figure` of its own (pyplot would keep "
-                 "every student's figure alive on a shared server).")
+    """, caption="The book's code, and the picture above it is what it draws: the same `imshow` "
+                 "call, pixel for pixel. Matplotlib drew the axes and ticks once; the app fills "
+                 "in each digit's 28x28 cells itself, so a new digit costs a shared server "
+                 "next to nothing.")
 with grid:
     plotly(digit_heatmap(digit, show_values=show_values, height=projector_height(520, 560),
                          title=f"train_images[{index}]: a 28x28 matrix of bytes"), key="home_digit_fig")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
+import threading
+from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
 from lib.figures.common import scaled_fonts
 from lib.rules.shapes import format_shape
+from lib.ui.internals import in_fragment
 from lib.ui.mode import requested, text_scale
 
 PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
@@ -95,9 +98,47 @@ def shape_badges(*badges: tuple) -> None:
 def plotly(fig, key: str, **kwargs) -> None:
     """A Plotly figure with the house config and a fixed key (stable across reruns). Every
     page draws its figures here, so projector mode grows the text inside each of them (cell
-    numbers, annotations, legends, ticks) as much as the page's own, in this one place."""
-    st.plotly_chart(scaled_fonts(fig, text_scale()), key=key, config=PLOTLY_CONFIG,
-                    width="stretch", **kwargs)
+    numbers, annotations, legends, ticks) as much as the page's own, in this one place.
+
+    In a page run by the router, the figure's place is kept (st.empty) and the figure is
+    sent after the rest of the page (`figures_last`). On a fresh tab, Streamlit's browser
+    side loads each kind of element's JavaScript when the first one arrives: Plotly's is
+    4.7 MB, and evaluating it, then drawing the figures, holds the browser's only thread for
+    1-10 s, while every widget that arrived after it stayed a grey skeleton. Sent last, the
+    figures leave the controls drawn first. Inside a fragment, or with no router (AppTest),
+    the figure is drawn at once."""
+    fig = scaled_fonts(fig, text_scale())
+    queue = _figure_queue()
+    if queue is None:
+        st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    else:
+        queue.append((st.empty(), fig, key, kwargs))
+
+
+_figures = threading.local()
+
+
+def _figure_queue() -> list | None:
+    """The figures this run keeps for its end, or None when they are drawn at once."""
+    queue = getattr(_figures, "queue", None)
+    if queue is None or in_fragment() is not False:    # a fragment draws its own, at once
+        return None
+    return queue
+
+
+@contextmanager
+def figures_last():
+    """Around a page's run (the router's): every `plotly` figure of the run is sent after
+    the rest of the page, in its own place. A run that stops early (a rerun, a switch of
+    page, an error) drops the figures it kept: the next run draws its own."""
+    _figures.queue = queue = []
+    try:
+        yield
+        _figures.queue = None
+        for place, fig, key, kwargs in queue:
+            place.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+    finally:
+        _figures.queue = None
 
 
 def show_error(message: str) -> None:
@@ -132,9 +173,11 @@ def lazy_expander(label: str, key: str):
 
 def matplotlib_image(build, data, key: str, caption: str | None = None,
                      width: int | str = "stretch") -> None:
-    """A matplotlib figure of lib/figures, `build(data)`, shown as a PNG in a container keyed
-    `key`. Rendering one costs 60-250 ms, so the PNG is made once per builder and data
-    (st.cache_data; a digit hashes in microseconds) and a rerun only sends cached bytes."""
+    """A matplotlib picture of lib/figures, `build(data)` (a `Figure`, or the PNG bytes of
+    one, as lib/figures/book_digit.py draws without matplotlib), shown as a PNG in a
+    container keyed `key`. Rendering a Figure costs 40-250 ms, so the PNG is made once per
+    builder and data (st.cache_data; a digit hashes in microseconds) and a rerun only sends
+    cached bytes."""
     png = _figure_png(f"{build.__module__}.{build.__qualname__}", build, data)
     st.container(key=key).image(png, caption=caption, width=width)
 
@@ -142,6 +185,9 @@ def matplotlib_image(build, data, key: str, caption: str | None = None,
 @st.cache_data(max_entries=500, show_spinner=False)
 def _figure_png(name: str, _build, data) -> bytes:
     """The PNG of `_build(data)`; `name` stands for the builder in the cache key."""
+    drawn = _build(data)
+    if isinstance(drawn, bytes):
+        return drawn
     from lib.figures.book_digit import png_bytes
 
-    return png_bytes(_build(data))
+    return png_bytes(drawn)
