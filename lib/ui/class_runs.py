@@ -78,7 +78,8 @@ def report_epochs(run, config, preset: str | None = None, store=None) -> None:
     the preset named `preset`) finished epochs that the class has not got yet (one store write each;
     the last one again with done=True once the run is over), then say so in one caption.
     Nothing at all happens outside a class. Called by the train page wherever it draws the
-    run: on every live tick, so it must cost nothing when there is nothing new."""
+    run: on every live tick, so it must cost nothing when there is nothing new. Draws one
+    caption only when a report could not be made (split_offer says that runs are shared)."""
     me = in_class_as_student()
     if me is None or not run.epochs:
         return
@@ -96,9 +97,6 @@ def report_epochs(run, config, preset: str | None = None, store=None) -> None:
         st.caption(f"📡 This run is not shared with the class: {rep.stopped}")
     elif rep.note:
         st.caption(f"📡 {rep.note} Your run goes on; the class gets it when the store is back.")
-    else:
-        st.caption(f"📡 Each finished epoch of this run appears on your class's chart "
-                   f"(class {code}).")
 
 
 def _send(rep: _Reporting, run, store) -> None:
@@ -194,22 +192,26 @@ def split_offer(settings: PageSettings = TRAIN_NAIVE, run=None, store=None,
     def _offer() -> None:
         if st.session_state.pop(SPLIT_LOADED, False):
             st.rerun(scope="app")          # the widgets above hold the new values: redraw them
+        shared = (f"📡 In class {me.code}, each finished epoch of your runs appears on "
+                  "your teacher's chart.")
         try:
             group = _my_group(store if store is not None else class_store(), me)
         except (StoreDown, Refused):
             return                          # the sidebar says what is wrong with the class
-        if not group:
-            return
         try:
-            values = group_values(settings, group)
+            values = group_values(settings, group) if group else None
         except ValueError:
-            return                          # not this page's values: nothing to offer
+            values = None                   # not this page's values: nothing to offer
+        if not values:
+            st.caption(shared)
+            return
         words = settings_text(group)
         current, _ = settings.read(st.session_state)
         if all(current.get(name) == value for name, value in values.items()):
-            st.caption(f"👥 Your settings are the ones your teacher gave your group: {words}.")
+            st.caption(f"👥 Your settings are the ones your teacher gave your group: {words}. "
+                       + shared[2:])
             return
-        st.info(f"👥 Your teacher gave your group: **{words}**", icon="🧪")
+        st.info(f"Your teacher gave your group: **{words}**", icon="👥")
         st.button("Load these settings", key="class_split_load", on_click=_load,
                   args=(settings, values, run),
                   help="Writes them into the settings above; press Start to train.")
@@ -251,8 +253,8 @@ def teacher_runs_panel(store, code: str, key: str, every: float = TEACHER_EVERY_
         if versions is None:
             st.info("This class is over: no runs to show.")
             return
-        colour_by = st.selectbox("Colour the lines by", COLOUR_BY, key=COLOUR_KEY,
-                                 format_func=COLOUR_LABELS.get)
+        colour_by = st.columns([1, 2])[0].selectbox("Colour the lines by", COLOUR_BY,
+                                                    key=COLOUR_KEY, format_func=COLOUR_LABELS.get)
         height = projector_height(440, 400)
         drawn = st.session_state.get(TEACHER_CACHE)
         wanted = (code, versions.runs, versions.state, colour_by, height)

@@ -91,7 +91,7 @@ def test_a_students_run_reaches_the_class_once_per_epoch_and_the_teacher_sees_it
         ok(at.run())                                     # more ticks: nothing new to send
     finally:
         del store.report_epoch
-    assert "appears on your class's chart" in captions(at)
+    assert "appears on your teacher's chart" in captions(at)
     (row,) = store.runs(code)
     assert [e[0] for e in row["epochs"]] == [1, 2] and row["done"] is True
     assert row["settings"] == {"preset": "book", "init": "uniform", "learning_rate": 0.1,
@@ -202,4 +202,4 @@ def test_outside_a_class_the_page_reports_nothing(store):
     at.number_input(key="naive_epochs").set_value(1).run()
     train_to_the_end(at)
     assert REPORT not in at.session_state
-    assert "class's chart" not in captions(at)
+    assert "teacher's chart" not in captions(at)
