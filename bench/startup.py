@@ -4,6 +4,7 @@ first batch on screen on both training pages.
     python bench/startup.py                  # everything: a table, then one JSON line
     python bench/startup.py --cold 5         # five cold starts (median and all of them)
     python bench/startup.py --only cold      # only the cold start (also: rerun, first-batch)
+    python bench/startup.py --root /tmp/old  # the same bench on another checkout's app
     python bench/startup.py --help
 
 Cold start, measured from this process, Chromium already running (a student's browser is
@@ -42,6 +43,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MNIST_SOURCE", "sample")
 
 from deploy import launch  # noqa: E402
+
+APP_ROOT = ROOT               # the checkout whose app is measured (--root)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -101,7 +104,7 @@ def cold_start(browser, then=None) -> dict:
 
     page.on("websocket", on_websocket)
     started = time.monotonic()
-    server = launch.start()                       # MNIST_SOURCE=sample from this process
+    server = launch.start(cwd=APP_ROOT)           # MNIST_SOURCE=sample from this process
     try:
         wait_first_byte(server)
         mark("first_byte_s")
@@ -179,7 +182,7 @@ def browser_figures(cold_runs: int, with_first_batch: bool) -> dict | None:
 def rerun_seconds(repeats: int = 9) -> float:
     """Home's rerun with a digit index it has not drawn before (AppTest, in-process)."""
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(APP_ROOT / "streamlit_app.py"), default_timeout=60).run()
     at.number_input[0].set_value(5).run()           # one untimed rerun: imports, caches
     times = []
     for i in range(repeats):
@@ -200,15 +203,21 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--cold", type=int, default=3, metavar="N",
                         help="cold starts to run (a fresh server each); the figure is their "
                              "median (default 3)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout whose app is started and measured, e.g. an older "
+                             "commit's `git worktree add /tmp/old <commit>` (default: this one)")
     parser.add_argument("--only", choices=("cold", "rerun", "first-batch"), action="append",
                         help="measure only this (repeatable); default: everything")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
+    global APP_ROOT
     args = parse_args(argv)
+    APP_ROOT = args.root.resolve()
+    sys.path.insert(0, str(APP_ROOT))        # its lib/, before anything of lib is imported
     wanted = set(args.only or ("cold", "rerun", "first-batch"))
-    figures: dict = {"sample_load_s": round(sample_load_seconds(), 4)}
+    figures: dict = {"root": str(APP_ROOT), "sample_load_s": round(sample_load_seconds(), 4)}
     if wanted & {"cold", "first-batch"}:
         found = browser_figures(max(1, args.cold) if "cold" in wanted else 1,
                                 "first-batch" in wanted)
