@@ -605,3 +605,39 @@ def test_rejoin_writes_only_when_something_changed(room):
     assert next(m for m in store.view(code).members if m.member_id == b.member_id).group is None
     back = store.rejoin(code, seat_b)                       # the split happened while away
     assert back.group == 1 and not back.left
+
+
+def test_no_answer_lands_after_the_lock(store, monkeypatch):
+    """Students answering while the teacher locks: once lock_question returns, the tally never
+    changes again (on Redis, an answer that read the open question before the lock must fail
+    its compare-and-set and be refused on the retry)."""
+    monkeypatch.setattr(docstore, "RATE_WRITES", 10_000)
+    code, key = store.create_class()
+    seats = [store.join(code)[0] for _ in range(8)]
+    qid = store.put_question(code, key, "dot", "basic", 1)
+    started, errors = threading.Barrier(len(seats) + 1), []
+
+    def student(seat):
+        started.wait()
+        i = 0
+        while True:                                          # until the lock refuses
+            i += 1
+            try:
+                store.answer(code, seat, qid, f"({i},)", f"({i % 3},)", True)
+            except Exception as e:       # noqa: BLE001 - the lock's refusal, or reported
+                if getattr(e, "message", "") != "Answers to this question are closed.":
+                    errors.append(repr(e))
+                return
+    threads = [threading.Thread(target=student, args=(s,)) for s in seats]
+    for t in threads:
+        t.start()
+    started.wait()
+    while store.versions(code).answers < 3 * len(seats) \
+            and any(t.is_alive() for t in threads):          # answers are flowing
+        pass
+    store.lock_question(code, key, qid)
+    at_lock = (store.tally(code, qid), store.versions(code).answers)
+    for t in threads:                                        # each stops on its first refusal
+        t.join()
+    assert errors == []
+    assert (store.tally(code, qid), store.versions(code).answers) == at_lock
