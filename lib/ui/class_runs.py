@@ -32,7 +32,7 @@ from lib.figures.classroom import class_loss_figure
 from lib.site.settings import PageSettings
 from lib.site.views import TRAIN_NAIVE
 from lib.train.config import PRESETS
-from lib.train.live import FINISHED
+from lib.train.live import FINISHED, RUNNING
 from lib.ui.classroom import Seat, class_seat, class_store
 from lib.ui.mode import height as projector_height
 from lib.ui.widgets import plotly
@@ -187,8 +187,11 @@ def split_offer(settings: PageSettings = TRAIN_NAIVE, run=None, store=None,
     me = in_class_as_student()
     if me is None:
         return
+    # not while the run trains: the offer polls nothing then, so it takes no turn from the
+    # training fragment (the live panel redraws the page when the run stops, which starts it)
+    training = run is not None and run.status == RUNNING
 
-    @st.fragment(run_every=every)
+    @st.fragment(run_every=None if training else every)
     def _offer() -> None:
         if st.session_state.pop(SPLIT_LOADED, False):
             st.rerun(scope="app")          # the widgets above hold the new values: redraw them

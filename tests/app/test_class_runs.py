@@ -203,3 +203,18 @@ def test_outside_a_class_the_page_reports_nothing(store):
     train_to_the_end(at)
     assert REPORT not in at.session_state
     assert "teacher's chart" not in captions(at)
+
+
+@pytest.mark.parametrize("group", [{"learning_rate": 0.2}, {"preset": "<script>alert(1)</script>"},
+                                   {"batch_size": 100}, {"epochs": 999}])
+def test_a_split_the_page_does_not_declare_offers_nothing(store, group):
+    """The store keeps any well-formed settings; the page writes only its own declared values
+    (a split sent around the teacher's form, by the key, is checked again here)."""
+    code, key = store.create_class()
+    at, seat = student(store, code)
+    store.split_room(code, key, [group, {"learning_rate": 0.01}])      # the student: the first
+    ok(at.run())
+    assert not any("teacher gave" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "class_split_load"]
+    assert "appears on your teacher's chart" in captions(at)
+    assert at.session_state["naive_lr"] == 0.1
