@@ -7,7 +7,7 @@ from lib.figures.tensors import axes_diagram, tensor_cubes
 from lib.rules.shapes import format_shape
 from lib.rules.tensors import MAX_DRAWN_ELEMENTS, REAL_WORLD, build_code, build_tensor, examples
 from lib.core.units import format_bytes
-from lib.ui import (code_panel, enter_page, get_dataset, main_place, page_intro, plotly,
+from lib.ui import (code_panel, enter_page, get_dataset, main_place, open_tabs, page_intro, plotly,
                     projector_height, projector_requested, setting_widget, shape_badge,
                     show_error, top_slot)
 from lib.site.views import RANK_SHAPE as SETTINGS
@@ -42,8 +42,9 @@ def attributes(x: np.ndarray) -> None:
 
 
 st.header("From a number to a cube")
-tabs = st.tabs([f"Rank {i}: {ex.name}" for i, ex in enumerate(examples())])
-for rank, (tab, ex) in enumerate(zip(tabs, examples())):
+by_label = {f"Rank {i}: {ex.name}": (i, ex) for i, ex in enumerate(examples())}
+for tab, label in open_tabs(by_label, key="rank_example_tab"):   # only the open tab runs:
+    rank, ex = by_label[label]              # a student's first view draws one example, not five
     with tab:
         left, right = st.columns([2, 3])
         with left:

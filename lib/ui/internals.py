@@ -50,3 +50,15 @@ def keep_keras_state_between_runs() -> bool:
     _clean_problem_modules.replaced = original
     script_runner._clean_problem_modules = _clean_problem_modules
     return True
+
+
+def in_fragment() -> bool | None:
+    """True while a fragment's function runs (its first call in a full run, or its own
+    rerun), False in the page's own script; None when Streamlit's internals no longer say
+    (the caller then assumes the worst). Streamlit has no public way to ask: its private
+    per-thread state holds the running fragment's id."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+        return ThreadState.get().fragment_id is not None
+    except (ImportError, AttributeError, LookupError):
+        return None

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.site.chapter import BY_URL_PATH, HOME, lesson_neighbours, sections
 from lib.core.data import Dataset, load_mnist
+from lib.ui.widgets import figures_last
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = "streamlit_app.py"
@@ -82,7 +83,8 @@ def routing():
     """The router runs the chosen page inside this, so the page knows it was routed."""
     _routing.active = True
     try:
-        yield
+        with figures_last():     # Plotly figures after the page's controls (lib/ui/widgets.py)
+            yield
     finally:
         _routing.active = False
 

@@ -129,14 +129,23 @@ def _figure_queue() -> list | None:
 @contextmanager
 def figures_last():
     """Around a page's run (the router's): every `plotly` figure of the run is sent after
-    the rest of the page, in its own place. A run that stops early (a rerun, a switch of
-    page, an error) drops the figures it kept: the next run draws its own."""
+    the rest of the page, in its own place. A run that stops early for a rerun or a switch
+    of page drops the figures it kept (the next run draws its own); a page that fails still
+    shows the figures it made, above its error."""
     _figures.queue = queue = []
-    try:
-        yield
+
+    def draw_kept() -> None:
         _figures.queue = None
         for place, fig, key, kwargs in queue:
             place.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
+
+    try:
+        yield
+    except Exception:       # the page's error is shown under the figures it had made
+        draw_kept()
+        raise
+    else:                   # (a rerun or a page switch is no Exception: nothing is drawn)
+        draw_kept()
     finally:
         _figures.queue = None
 
