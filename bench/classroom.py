@@ -703,7 +703,8 @@ async def class_run(b: Bench) -> ClassRun:
         if probe is not None else None
     observer = asyncio.create_task(time_reruns(
         b.observer, None, stop_observer, deadline, pause=b.args.observer_pause,
-        reconnect=b.fresh_observer if b.args.kill_pid else None))
+        reconnect=b.fresh_observer))    # a lost observer (a killed replica, or the server's
+    #                                     keepalive timing out on a swamped machine) is replaced
     heartbeat = asyncio.create_task(report_progress(ready, b.say, t_start))
     killer = asyncio.create_task(kill_later(b)) if b.args.kill_pid else None
     await asyncio.gather(*trainers, return_exceptions=True)
