@@ -33,7 +33,7 @@ from lib.site.settings import PageSettings
 from lib.site.views import TRAIN_NAIVE
 from lib.train.config import PRESETS
 from lib.train.live import FINISHED, RUNNING
-from lib.ui.classroom import Seat, class_seat, class_store
+from lib.ui.classroom import Seat, class_seat, class_store, plain
 from lib.ui.mode import height as projector_height
 from lib.ui.widgets import plotly
 
@@ -74,9 +74,9 @@ def in_class_as_student() -> Seat | None:
 
 
 def report_epochs(run, config, preset: str | None = None, store=None) -> None:
-    """Report the run's (lib.train.live.LiveRun, trained with `config`, a TrainConfig, from
-    the preset named `preset`) finished epochs that the class has not got yet (one store write each;
-    the last one again with done=True once the run is over), then say so in one caption.
+    """Report the finished epochs of `run` (a lib.train.live.LiveRun trained with `config`, a
+    TrainConfig, from the preset named `preset`) that the class has not got yet: one store
+    write each, and the last one again with done=True once the run is over (one more write).
     Nothing at all happens outside a class. Called by the train page wherever it draws the
     run: on every live tick, so it must cost nothing when there is nothing new. Draws one
     caption only when a report could not be made (split_offer says that runs are shared)."""
@@ -94,9 +94,10 @@ def report_epochs(run, config, preset: str | None = None, store=None) -> None:
         rep = st.session_state[REPORT] = _Reporting(code, seat, first, new_run_id(), settings)
     _send(rep, run, store)
     if rep.stopped:
-        st.caption(f"📡 This run is not shared with the class: {rep.stopped}")
+        st.caption(f"📡 This run is not shared with the class: {plain(rep.stopped)}")
     elif rep.note:
-        st.caption(f"📡 {rep.note} Your run goes on; the class gets it when the store is back.")
+        st.caption(f"📡 {plain(rep.note)} Your run goes on; the class gets it when the store "
+                   "is back.")
 
 
 def _send(rep: _Reporting, run, store) -> None:
@@ -112,10 +113,10 @@ def _send(rep: _Reporting, run, store) -> None:
         if not over or rep.done_sent:
             return                                  # the common case: nothing new
         pending = [trained[-1]]                     # the run ended after its last report
-    store = store if store is not None else class_store()
     for event in pending:
         done = over and event is trained[-1]
         try:
+            store = store if store is not None else class_store()
             store.report_epoch(rep.code, rep.seat, rep.run_id, rep.settings, int(event.epoch),
                                float(event.mean_loss),
                                None if event.test_acc is None else float(event.test_acc), done)
@@ -251,7 +252,7 @@ def teacher_runs_panel(store, code: str, key: str, every: float = TEACHER_EVERY_
         try:
             versions = store.versions(code)
         except StoreDown as err:
-            st.warning(err.message, icon="🔌")
+            st.warning(plain(err.message), icon="🔌")
             return
         if versions is None:
             st.info("This class is over: no runs to show.")
@@ -265,7 +266,7 @@ def teacher_runs_panel(store, code: str, key: str, every: float = TEACHER_EVERY_
             try:
                 rows = store.runs(code)
             except (StoreDown, Refused) as err:
-                st.warning(err.message, icon="🔌")
+                st.warning(plain(err.message), icon="🔌")
                 return
             drawn = st.session_state[TEACHER_CACHE] = _Drawn(
                 wanted, *_build(rows, colour_by, height))
@@ -341,9 +342,9 @@ def split_room_form(store, code: str, key: str) -> None:
                 groups = groups_from_form(picked)
                 store.split_room(code, key, groups)
             except ValueError as err:
-                st.error(str(err), icon="⚠️")
+                st.error(plain(err), icon="⚠️")
             except (StoreDown, Refused) as err:
-                st.error(err.message, icon="⚠️")
+                st.error(plain(err.message), icon="⚠️")
         try:
             view = store.view(code)
         except (StoreDown, Refused):
