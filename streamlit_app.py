@@ -18,6 +18,7 @@ ui.projector_controls()
 ui.start_at_the_top(page.url_path)   # a page switched to opens at its top, not where the last one was
 ui.dataset_sidebar(data)
 ui.data_notice(data)
+ui.class_mode(page.url_path)  # class mode: the sidebar's join box; a student's question card
 with ui.routing():
     page.run()
 ui.lesson_links(page.url_path)

@@ -65,6 +65,9 @@ PAGES: tuple[ChapterPage, ...] = (
     ChapterPage("pages/for_teachers.py", "For teachers", "🧑‍🏫", "Practice",
                 "a 50-minute class, step by step, with links",
                 settings=views.FOR_TEACHERS, lesson=False),
+    ChapterPage("pages/class_room.py", "Class", "🙋", "Practice",
+                "a join code, polls with a live tally, the room as one",
+                settings=views.CLASS_ROOM, lesson=False),
 )
 HOME = PAGES[0]
 BY_URL_PATH = {page.url_path: page for page in PAGES}

@@ -211,6 +211,14 @@ SHAPE_DRILL = PageSettings((
     quiz_seed("drill"),
 ))
 
+CLASS_ROOM = PageSettings((        # the teacher's poll: which drill question to put next
+    Setting("kind", "class_kind", KINDS[1], "Kind of question", "selectbox", KINDS,
+            format=KIND_LABELS.get),
+    Setting("level", "class_level", LEVELS[0], "Level", "radio", LEVELS,
+            format=lambda level: LEVEL_LABELS[level].split(":")[0]),
+    quiz_seed("class"),
+))
+
 FOR_TEACHERS = PageSettings((
     Setting("projector_links", "teach_projector", True, "Links open in projector mode", "toggle",
             help="Larger text for the back row; the sidebar folds away."),

@@ -8,6 +8,8 @@
 - live: the live-training panel; inside: the look-inside panels (and the quick start's
   predictions); quiz: the shape quiz;
 - race: the naive-loops-against-NumPy race button and its scoreboard;
+- classroom: class mode (joining from the sidebar, the student's question card, the
+  teacher's Class page: join code, polls with a live tally, follow the teacher);
 - projector: projector mode (the toggle, styles, the main figure's place); mode: whether
   it is on (asked by widgets, nav and projector alike; imports run bound -> widgets -> mode,
   projector -> bound);
@@ -23,6 +25,8 @@ from lib.ui.mode import height as projector_height
 from lib.ui.mode import requested as projector_requested
 from lib.ui.projector import main_place, projector_controls, top_slot
 from lib.ui.race import race_button, race_scoreboard
+from lib.ui.classroom import (class_join_card, class_mode, class_poll_controls, class_start,
+                              class_teacher, class_teacher_live, class_tools)
 from lib.ui.bound import (apply, example_buttons, keep_last_good, last_good, setting_value,
                           setting_widget, settings_expander, settings_row, shape_pair_inputs)
 from lib.ui.widgets import (PLOTLY_CONFIG, broadcast_step_list, code_panel, lazy_expander,
@@ -37,6 +41,8 @@ __all__ = [
     "lesson_links", "nav_link", "navigation_pages", "routing", "start_at_the_top", "start_server_housekeeping", "view_link",
     "main_place", "projector_controls", "projector_height", "projector_requested", "top_slot",
     "race_button", "race_scoreboard",
+    "class_join_card", "class_mode", "class_poll_controls", "class_start", "class_teacher",
+    "class_teacher_live", "class_tools",
     "apply", "keep_last_good", "last_good",
     "PLOTLY_CONFIG", "broadcast_step_list", "code_panel", "example_buttons", "page_intro",
     "plotly", "setting_value", "setting_widget", "settings_expander", "settings_row", "shape_badge",

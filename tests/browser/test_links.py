@@ -157,6 +157,10 @@ def check_for_teachers(page):
     expect(page.locator(CODE).filter(has_text="projector=true")).to_have_count(0)
 
 
+def check_class_room(page):
+    expect(widget(page, "class_start")).to_be_visible()         # a fresh session: not teaching
+
+
 VIEWS = {
     "home": ({"digit": 7, "values": False}, check_home),
     "first_network": ({"digit": 5, "epochs": 3, "batch_size": 64, "seed": 7},
@@ -179,6 +183,7 @@ VIEWS = {
                      "pick": 5}, check_train_naive),
     "shape_drill": ({"kinds": ("dot",), "level": "harder", "question": 12345}, check_shape_drill),
     "for_teachers": ({"projector_links": False}, check_for_teachers),
+    "class_room": ({"kind": "dot", "level": "harder", "question": 42}, check_class_room),
 }
 
 
@@ -221,6 +226,7 @@ HOSTILE = {                                          # query parameters, as a li
                     "naive_engine": CALL, "naive_pick": "99"},
     "shape_drill": {"drill_kinds": CALL, "drill_level": HUGE, "drill_seed": "-3"},
     "for_teachers": {"teach_projector": "maybe"},
+    "class_room": {"class_kind": CALL, "class_level": HUGE, "class_seed": "-3"},
 }
 DEFAULT_SHOWN = {                                    # what the page shows with its defaults
     "home": lambda page: expect_metric(page, "train_images[4].shape", "(28, 28)"),

@@ -38,6 +38,7 @@ MAIN = {
     "shape_drill": ['[data-testid="stCode"]', ".st-key-drill_answer", ".st-key-drill_check"],
     "for_teachers": ['[data-testid="stLinkButton"]', "text=0–4 min · The data is a tensor",
                      '[data-testid="stCode"]'],          # the first step, its link and button
+    "class_room": [".st-key-class_start"],               # before a class: its start button
 }
 
 
