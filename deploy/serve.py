@@ -159,11 +159,12 @@ def port_problem(host: str, port: int) -> str | None:
 
 _REDIS_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:.]{2,45}")   # name, IPv4, IPv6
 _REDIS_SECRET = re.compile(r"[\x21-\x7e]{1,128}")      # printable, no space
+_REDIS_QUERY = re.compile(r"prefix=[A-Za-z0-9_:.-]{1,40}")  # the store's key prefix (redis_store.py)
 
 
 def redis_arg(text: str) -> str:
     """--redis: `local`, or a redis:// (rediss://) URL read through a whitelist: a host name
-    or address, a port, an optional database number and user:password; nothing else."""
+    or address, a port, an optional database number, user:password and ?prefix=; nothing else."""
     text = text.strip()
     if text == "local":
         return text
@@ -178,8 +179,10 @@ def redis_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(f"must be `local` or a redis:// URL, {example}")
     if parts.scheme not in ("redis", "rediss") or not _REDIS_HOST.fullmatch(parts.hostname or ""):
         raise argparse.ArgumentTypeError(f"must be `local` or a redis:// URL with a host, {example}")
-    if parts.query or parts.fragment or not re.fullmatch(r"(/\d{1,4})?/?", parts.path):
-        raise argparse.ArgumentTypeError(f"a redis URL is redis://host:port/db and nothing more, {example}")
+    if parts.fragment or not re.fullmatch(r"(/\d{1,4})?/?", parts.path) or \
+            parts.query and not _REDIS_QUERY.fullmatch(parts.query):
+        raise argparse.ArgumentTypeError(f"a redis URL is redis://host:port/db (and at most "
+                                         f"?prefix=name:), {example}")
     if port is not None and not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"the Redis port must be between 1 and 65535, got {port}")
     for secret in (parts.username, parts.password):

@@ -54,12 +54,14 @@ def redis_url(launcher: Launcher) -> str:
 # ---------------------------------------------------------------- no server needed
 
 @pytest.mark.parametrize("text", ["local", "redis://127.0.0.1:6379/0", "redis://cache.lan",
-                                  "rediss://user:p%40ss@10.0.0.5:6380/3", "redis://[::1]:6379"])
+                                  "rediss://user:p%40ss@10.0.0.5:6380/3", "redis://[::1]:6379",
+                                  "redis://h:6379/0?prefix=course2:"])
 def test_redis_urls_that_are_read(text):
     assert serve.redis_arg(f"  {text} ") == text
 
 
 @pytest.mark.parametrize("text", ["", "locale", "http://h:6379", "redis://", "redis://h/0?ssl=1",
+                                  "redis://h/0?prefix=a b", "redis://h/0?prefix=x&db=2",
                                   "redis://h/0#x", "redis://h/0/1", "redis://h:0", "redis://h:99999",
                                   "redis://h:port", "redis://<script>/0", "redis://a b:1",
                                   "redis://" + "h" * 300, "unix:///tmp/redis.sock",
