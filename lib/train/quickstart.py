@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -92,25 +93,117 @@ def summary_table(rows: list[LayerRow]) -> dict[str, list[str]]:
             "where they come from": [r.formula for r in rows]}
 
 
+def _kernel_initializers(seed: int) -> list:
+    """Each Dense layer's seeded kernel initializer (a seeded Keras initializer gives the
+    same values on every call)."""
+    initializers = keras().initializers                          # waits for the warm-up
+    return [initializers.GlorotUniform(seed=seed), initializers.GlorotUniform(seed=seed + 1)]
+
+
 def build_model(seed: int = 0):
     """The book's model, compiled. The seed fixes the initial weights and nothing else.
 
     Each layer gets its own seeded initializer (Keras's defaults for Dense: Glorot uniform
     kernel, zero bias) rather than `keras.utils.set_random_seed(seed)`: that seeds Python,
     NumPy and TensorFlow for the whole process, and two students building a model at the
-    same moment would draw from each other's sequence."""
-    initializers, layers = keras().initializers, keras().layers     # waits for the warm-up
+    same moment would draw from each other's sequence.
 
+    The optimizer's slots are made here, not by the first batch: a train step that creates
+    variables is traced twice by TensorFlow, so a fresh model's first batch traced its
+    train step twice (1-3 s here with the interpreter lock held). A run usually gets a model
+    already traced (`SPARES`)."""
+    layers = keras().layers
+    first, second = _kernel_initializers(seed)
     model = keras().Sequential([
-        layers.Dense(512, activation="relu",
-                     kernel_initializer=initializers.GlorotUniform(seed=seed)),
-        layers.Dense(10, activation="softmax",
-                     kernel_initializer=initializers.GlorotUniform(seed=seed + 1)),
+        layers.Dense(512, activation="relu", kernel_initializer=first),
+        layers.Dense(10, activation="softmax", kernel_initializer=second),
     ])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     model.build((None, 28 * 28))
+    model.optimizer.build(model.trainable_variables)
     return model
+
+
+class Spares:
+    """Compiled models whose train step is already traced, kept for the next Start.
+
+    Keras traces a model's train step on its first batch, and the trace belongs to that
+    model: 1-3 s with the interpreter lock held, which was most of the quick start's
+    Start -> first batch. A spare was built and traced beforehand (the first by the server's
+    warm-up, lib/train/warm.py; each next one in the background once a run that took one has
+    trained its first batch) on two batch sizes, so its traced step takes any batch size.
+    `take(seed)` puts it back in the state `build_model(seed)` starts in: the seeded
+    weights, the optimizer's slots and step count as they were before any batch, the metrics
+    reset; a run from it gives the same numbers as one from a fresh model (tested)."""
+
+    def __init__(self, keep: int = 1):
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._ready: list[tuple[object, list[np.ndarray]]] = []
+        self._filling = False
+        self._thread: threading.Thread | None = None
+
+    def fill(self):
+        """Build one spare and trace its train step, in the calling thread; returns it (it
+        stays a spare)."""
+        model = build_model(0)
+        fresh = [np.array(v.numpy()) for v in model.optimizer.variables]    # before any batch
+        images = np.zeros((BATCH_SIZE, 28 * 28), np.float32)
+        labels = np.zeros((BATCH_SIZE,), np.int32)
+        model.train_on_batch(images, labels)
+        model.train_on_batch(images[:1], labels[:1])    # a second shape: any batch size now
+        with self._lock:
+            self._ready.append((model, fresh))
+        return model
+
+    def take(self, seed: int):
+        """A traced model in `build_model(seed)`'s starting state, or None when none is ready."""
+        with self._lock:
+            if not self._ready:
+                return None
+            model, fresh = self._ready.pop()
+        for layer, initializer in zip(model.layers, _kernel_initializers(seed)):
+            layer.kernel.assign(initializer(tuple(layer.kernel.shape), dtype=layer.kernel.dtype))
+            layer.bias.assign(np.zeros(tuple(layer.bias.shape), np.float32))
+        for variable, value in zip(model.optimizer.variables, fresh):
+            variable.assign(value)
+        model.reset_metrics()
+        model.stop_training = False
+        return model
+
+    def refill_soon(self) -> None:
+        """Make a spare in a background thread, unless one is ready or being made."""
+        with self._lock:
+            if self._filling or len(self._ready) >= self.keep:
+                return
+            self._filling = True
+        # Not a daemon: a thread still inside TensorFlow when the interpreter exits can
+        # abort it (lib/core/tf.py); the exit waits the second this takes.
+        self._thread = threading.Thread(target=self._refill, name="tensor-lab-spare-model")
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a spare being made in the background (tests, benches)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _refill(self) -> None:
+        try:
+            self.fill()
+        except Exception:           # no spare: the next run builds its own, as before
+            pass
+        finally:
+            with self._lock:
+                self._filling = False
+
+    def ready(self) -> int:
+        with self._lock:
+            return len(self._ready)
+
+
+SPARES = Spares()
 
 
 def first_layer_weights(model) -> np.ndarray:
@@ -298,11 +391,16 @@ class QuickStart:
         self.initial_W1 = None
 
     def events(self):
-        self.model = build_model(self.seed)
+        self.model = SPARES.take(self.seed) or build_model(self.seed)
         self.initial_W1 = first_layer_weights(self.model)
-        yield from quickstart_events(self.model, self.train_images, self.train_labels,
-                                     self.test_images, self.test_labels, self.epochs,
-                                     self.batch_size, self.seed)
+        refilled = False
+        for event in quickstart_events(self.model, self.train_images, self.train_labels,
+                                       self.test_images, self.test_labels, self.epochs,
+                                       self.batch_size, self.seed):
+            yield event
+            if not refilled and isinstance(event, BatchEvent):   # after the first batch is
+                refilled = True                                    # out: a spare for the next
+                SPARES.refill_soon()
 
     def predict(self, images) -> np.ndarray:
         """(n, 784) -> (n, 10) with the model as it is now."""

@@ -20,9 +20,8 @@ def training_stack() -> None:
     engine = engines.ENGINES["compiled"].build(config.TrainConfig(), config.initial_weights(0))
     engine.train_step(images, labels)                                  # traces tf.function once
     engine.predict(images)
-    model = quickstart.build_model(0)
-    model.train_on_batch(images, labels)                               # Keras's train function
-    quickstart.predict_probs(model, images)
+    model = quickstart.SPARES.fill()              # Keras's train function, traced on a model
+    quickstart.predict_probs(model, images)       # kept for the first Start (Spares)
 
 
 def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
