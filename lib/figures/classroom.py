@@ -81,8 +81,8 @@ def class_loss_figure(runs: Sequence[Any], colour_of: Sequence[str], legend_titl
         title=dict(text=title, x=0, xanchor="left") if title else None,
         font=FONT, height=height, plot_bgcolor="white",
         margin=dict(l=10, r=10, t=50 if title else 10, b=10),
-        legend=dict(title=dict(text=_escape(legend_title)), orientation="v", x=1.01,
-                    xanchor="left", y=1, yanchor="top"),
+        legend=dict(title=dict(text=_escape(legend_title), font=dict(size=13)),  # scaled on
+                    orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"),  # a projector
         xaxis=dict(title=dict(text="epoch"), gridcolor=GRID, zeroline=False,
                    range=[0.8, last_epoch + 0.2], dtick=max(1, -(-last_epoch // 10))),
         yaxis=dict(title=dict(text="mean loss (log scale)" if log_y else "mean loss"),

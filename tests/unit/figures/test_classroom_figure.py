@@ -76,3 +76,12 @@ def test_more_values_than_colours_change_dash_and_one_entry_per_run_is_required(
     assert legend_style(len(PALETTE))["dash"] != legend_style(0)["dash"]
     with pytest.raises(ValueError):
         class_loss_figure(RUNS, ["a"], "x")
+
+
+def test_on_a_projector_the_legend_and_its_title_grow_with_the_text():
+    from lib.figures.common import scaled_fonts
+
+    fig = class_loss_figure(RUNS, [colour_key(r, "preset") for r in RUNS], "preset")
+    spec = scaled_fonts(fig, 1.4).to_dict()
+    assert spec["layout"]["legend"]["title"]["font"]["size"] == pytest.approx(13 * 1.4)
+    assert spec["layout"]["legend"]["font"]["size"] == pytest.approx(12 * 1.4)     # the entries
