@@ -16,7 +16,8 @@ ui.page_intro(
 
 projector = ui.setting_widget(FOR_TEACHERS["projector_links"])
 st.caption(f"{total_minutes()} minutes in {len(schedule())} steps (planned for "
-           f"{LESSON_MINUTES}). Students can practise afterwards on the Shape drill page.")
+           f"{LESSON_MINUTES}). The poll and the split need a class: start one on the Class "
+           "page before the lesson. Students can practise afterwards on the Shape drill page.")
 
 for start, end, step in schedule():
     page = step.chapter_page
