@@ -930,7 +930,8 @@ async def reopen_observer(b: Bench) -> None:
 def round_summary(number: int, fig: dict, bare: dict, rss_before: float | None,
                   memory: dict) -> dict:
     """One class (and the bare loop measured before it) in a few numbers."""
-    return {"round": number, "done": fig["done"], "wall_s": fig["wall_s"],
+    return {"round": number, "done": fig["done"], "errors": len(fig["class_errors"]),
+            "first_error": (fig["class_errors"] or [None])[0], "wall_s": fig["wall_s"],
             "time_to_done_median_s": fig["time_to_done_s"]["median"],
             "aggregate_samples_per_s": fig["aggregate_samples_per_s"],
             "bare_samples_per_s": _r(bare.get("samples_per_s"), 0),
