@@ -207,7 +207,11 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
         show()       # before any training: the run after a click on Start says "starting" (or
         #              "waiting for a turn") at once, not the old status until a batch is done
         if run.status == RUNNING:
-            run.pull(budget_s if run.steps_done == 0 else
+            first = run.steps_done == 0
+            if first:           # the first batch on screen as soon as it is trained (Start ->
+                run.pull(0.0, lambda: show(force=False))   # first batch), then the rest of
+                show()                                      # the first burst
+            run.pull(budget_s if first else
                      burst_seconds(budget_s, min(others + 1, TURNS.slots)),
                      lambda: show(force=False))
             if run.status != RUNNING:
