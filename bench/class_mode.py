@@ -33,6 +33,8 @@ Adds to the JSON line (nothing here asserts a time):
   teacher's Reveal click -> the student's card shows the verdict; reveal_right: "Right";
 - class_runs_seen: runs on the teacher's chart at the end ("N students trained", and the
   chart's lines), class_runs_done_on_chart: lines whose last point is a finished run;
+  class_runs_in_store: students with a run in the store, read directly (what the chart
+  should show);
 - class_mode: the class-mode class's training figures (classroom.figures, without the
   per-student rows); class_mode_plain: the plain class's; class_mode_share_vs_plain: the
   class-mode aggregate share of the bare loop over the plain one's (target >= 0.95), median
@@ -78,7 +80,7 @@ WRONG = "st.error: Not quite"                      # a wrong answer, said as st.
 RUNS_CAPTION = re.compile(r"(\d+) students? trained")
 RUNS_CHART_KEY = "class_runs_chart"
 RUNS_TITLE = "The class's runs"           # lib/figures/classroom.py class_loss_figure's title
-STORE_ENV = "TENSORLAB_CLASS_STORE"
+STORE_ENV, DATA_DIR_ENV = "TENSORLAB_CLASS_STORE", "TENSORLAB_DATA_DIR"
 
 KIND_KEY, LEVEL_KEY, SEED_KEY = "class_kind", "class_level", "class_seed"   # the poll's choice
 POLL = ("broadcast", "basic", 1234)       # kind, level, question number the teacher puts
@@ -128,18 +130,24 @@ def answer_key(client: StreamlitClient) -> str | None:
     return None
 
 
+def chart_node(client: StreamlitClient):
+    """The class's runs chart on the teacher's page, or None."""
+    for node in client.tree.values():
+        if node.kind == "plotly_chart":
+            chart = node.element.plotly_chart
+            if RUNS_CHART_KEY in (chart.id or "") or RUNS_TITLE in chart.spec:
+                return node
+    return None
+
+
 def runs_on_chart(client: StreamlitClient) -> tuple[int | None, int, int]:
     """(the runs caption's count, lines on the chart, lines ending in a finished run)."""
     caption = next((m for m in (RUNS_CAPTION.search(t) for t in client.texts()) if m), None)
     lines = done = 0
-    for node in client.tree.values():
-        if node.kind != "plotly_chart":
-            continue
-        chart = node.element.plotly_chart
-        if RUNS_CHART_KEY not in (chart.id or "") and RUNS_TITLE not in chart.spec:
-            continue
+    node = chart_node(client)
+    if node is not None:
         with contextlib.suppress(ValueError, KeyError, TypeError):
-            figure = json.loads(chart.spec)
+            figure = json.loads(node.element.plotly_chart.spec)
             for trace in figure.get("data", []):
                 if trace.get("x"):
                     lines += 1
@@ -148,9 +156,12 @@ def runs_on_chart(client: StreamlitClient) -> tuple[int | None, int, int]:
     return (int(caption.group(1)) if caption else None), lines, done
 
 
-def store_kind(pid: int | None) -> str:
-    """'redis' or 'sqlite' as the server was told (TENSORLAB_CLASS_STORE), '?' if unreadable."""
-    specs: list[str] = []
+def server_store(pid: int | None) -> tuple[str, dict[str, str]]:
+    """('redis' | 'sqlite' | '?', the environment that names it) as the server was told
+    (TENSORLAB_CLASS_STORE, TENSORLAB_DATA_DIR): read from the server's streamlit processes
+    when its pid is known, else this process's environment (a server the bench starts
+    inherits it)."""
+    envs: list[dict[str, str]] = []
     if pid:
         with contextlib.suppress(Exception):
             import psutil
@@ -158,12 +169,39 @@ def store_kind(pid: int | None) -> str:
             for proc in [root, *root.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
                     if "streamlit" in " ".join(proc.cmdline()):
-                        specs.append(proc.environ().get(STORE_ENV, ""))
-    if not specs:
-        specs = [os.environ.get(STORE_ENV, "")]
-    kinds = {"redis" if s.startswith(("redis://", "rediss://", "unix://")) else "sqlite"
-             for s in specs}
-    return kinds.pop() if len(kinds) == 1 else "?"
+                        envs.append(proc.environ())
+    if not envs:
+        envs = [dict(os.environ)]
+    names = {(e.get(STORE_ENV, ""), e.get(DATA_DIR_ENV, "")) for e in envs}
+    if len(names) != 1:
+        return "?", {}
+    spec, data_dir = names.pop()
+    kind = "redis" if spec.startswith(("redis://", "rediss://", "unix://")) else "sqlite"
+    return kind, {STORE_ENV: spec, DATA_DIR_ENV: data_dir}
+
+
+def runs_in_store(env: dict[str, str], code: str | None) -> int | None:
+    """Students with a run in the store (read directly, as the server's own spec names it):
+    what the teacher's chart should show. None when it cannot be read."""
+    if not env or not code:
+        return None
+    saved = {k: os.environ.get(k) for k in env}
+    try:
+        os.environ.update(env)
+        from lib.classroom.store import open_store
+        store = open_store()
+        try:
+            return len({row["member_id"] for row in store.runs(code)})
+        finally:
+            store.close()
+    except Exception:
+        return None
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 # --------------------------------------------------------------------------- the teacher
@@ -422,7 +460,8 @@ async def plain_class(b, solo: Student, bare: dict) -> dict:
     return classroom.figures(c, solo, bare)
 
 
-async def class_in_class_mode(b, solo: Student, bare: dict) -> tuple[dict, dict]:
+async def class_in_class_mode(b, solo: Student, bare: dict,
+                              store_env: dict[str, str] | None = None) -> tuple[dict, dict]:
     """One class in class mode; returns (the room's figures, the training figures)."""
     b.say("class mode: the teacher starts a class")
     teacher = await start_teacher(b.url, b.args.timeout)
@@ -438,7 +477,8 @@ async def class_in_class_mode(b, solo: Student, bare: dict) -> tuple[dict, dict]
         await room.finish()
         t = time.perf_counter()
         done = sum(s.done for s in c.ready)
-        reached = await teacher.client.wait_for(
+        has_chart = await teacher.client.wait_for(lambda cl: chart_node(cl) is not None, 10)
+        reached = has_chart and await teacher.client.wait_for(
             lambda cl: (runs_on_chart(cl)[0] or 0) >= done and runs_on_chart(cl)[2] >= done,
             CHART_TIMEOUT_S)
         room.phases["chart_catch_up_s"] = time.perf_counter() - t
@@ -451,6 +491,7 @@ async def class_in_class_mode(b, solo: Student, bare: dict) -> tuple[dict, dict]
             "class_runs_seen": caption if caption is not None else lines,
             "class_runs_lines": lines, "class_runs_done_on_chart": lines_done,
             "class_runs_caught_up": bool(reached),
+            "class_runs_in_store": runs_in_store(store_env or {}, teacher.code),
             "teacher_replica": teacher.replica,
             "teacher_errors": (teacher.errors + teacher.client.errors)[:5],
             "class_mode_phases_s": {**{k: _r(v, 1) for k, v in room.phases.items()},
@@ -470,16 +511,17 @@ async def run(b, solo: Student, bare: dict) -> dict:
     """--class-mode: P pairs (plain class, class-mode class; the order alternates); the keys
     this module adds to the JSON line."""
     pairs = max(1, getattr(b.args, "class_mode_pairs", 1))
-    out: dict = {"store": store_kind(b.pid)}
+    kind, store_env = server_store(b.pid)
+    out: dict = {"store": kind}
     if b.observer.closed:                      # the last round's leave() closed it
         await classroom.reopen_observer(b)
     records, room_fig, mode_fig, plain_fig = [], {}, {}, {}
     for i in range(pairs):
         if i % 2 == 0:
             plain_fig = await plain_class(b, solo, bare)
-            room_fig, mode_fig = await class_in_class_mode(b, solo, bare)
+            room_fig, mode_fig = await class_in_class_mode(b, solo, bare, store_env)
         else:
-            room_fig, mode_fig = await class_in_class_mode(b, solo, bare)
+            room_fig, mode_fig = await class_in_class_mode(b, solo, bare, store_env)
             plain_fig = await plain_class(b, solo, bare)
         p, m = plain_fig.get("aggregate_share_of_bare"), mode_fig.get("aggregate_share_of_bare")
         records.append({"pair": i + 1, "plain_share_of_bare": p, "class_mode_share_of_bare": m,
