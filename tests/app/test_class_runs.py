@@ -14,7 +14,7 @@ from lib.ui import classroom
 from lib.ui.class_runs import REPORT
 from lib.ui.classroom import SEAT, Seat
 from lib.ui.live import NAIVE_RUN
-from tests.app.helpers import open_page, plotly_specs
+from tests.app.helpers import open_app, open_page, plotly_specs
 
 TRAIN = "pages/train_naive.py"
 
@@ -218,3 +218,18 @@ def test_a_split_the_page_does_not_declare_offers_nothing(store, group):
     assert not [b for b in at.button if b.key == "class_split_load"]
     assert "appears on your teacher's chart" in captions(at)
     assert at.session_state["naive_lr"] == 0.1
+
+
+def test_the_class_page_shows_the_teacher_the_runs(store):
+    at = ok(open_app("pages/class_room.py"))
+    at.button(key="class_start").click().run()
+    seat = ok(at).session_state[SEAT]
+    secret, _ = store.join(seat.code, "Ann")
+    store.report_epoch(seat.code, secret, "run-of-Ann-0000", {"learning_rate": 0.1}, 1, 1.0, 0.8)
+    ok(at.run())
+    tables = [d.value for d in at.dataframe if "student" in d.value.columns]
+    assert tables and list(tables[0]["student"]) == ["Ann"]
+    chart = next(s for s in plotly_specs(at)
+                 if "class's runs" in ((s["layout"].get("title") or {}).get("text") or ""))
+    assert chart["data"][0]["text"][0].startswith("Ann")
+    assert at.button(key="class_split_send")
