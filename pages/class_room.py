@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import ui
 from lib.site.views import CLASS_ROOM
+from lib.ui.class_runs import teacher_runs_panel
 
 ui.enter_page(__file__)        # first: routes a direct link, records the page
 
@@ -21,15 +22,15 @@ if store is not None and seat is None:
         ui.settings_row(CLASS_ROOM, ("kind", "level", "question"))
 elif seat is not None:
     # ------------------------------------------------------------ the projector: join, poll
-    join, poll = st.columns([2, 5], gap="large")
+    join, poll = st.columns([2, 5], gap="medium")
     with join:
         ui.class_join_card(seat)
     with poll:
-        values = ui.settings_row(CLASS_ROOM, ("kind", "level", "question"))
-        ui.class_poll_controls(store, seat, values)
+        ui.class_poll_controls(store, seat)       # the question (kind, level, number), Ask
         ui.class_teacher_live(store, seat)        # polls the class about once a second
     # ------------------------------------------------------------ the class's runs (issue 20 #3)
-    # R's panel goes here: class_runs.teacher_runs_panel(store, seat.code, seat.secret)
+    st.subheader("📉 The class's runs")
+    teacher_runs_panel(store, seat.code, seat.secret)     # polls the class's runs every ~2 s
     # ------------------------------------------------------------ the teacher's tools
     st.divider()
     ui.class_tools(store, seat)

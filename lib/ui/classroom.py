@@ -46,7 +46,7 @@ from lib.rules.shapes import format_shape
 from lib.site.chapter import BY_PAGE, BY_URL_PATH, page_path, view_params
 from lib.site.settings import MAX_TEXT, query_string
 from lib.site.views import CLASS_ROOM
-from lib.ui.bound import apply, setting_value
+from lib.ui.bound import apply, setting_value, settings_row
 from lib.ui.mode import height, requested
 from lib.ui.nav import full_url, page_exists
 from lib.ui.widgets import plotly
@@ -681,8 +681,8 @@ def _qr_png(url: str) -> bytes:
 
 
 _CODE_STYLE = """<style>
-.st-key-class_code h1 { font-size: 4.2rem; letter-spacing: 0.12em; font-family: monospace;
-  padding: 0; line-height: 1.1; }
+.st-key-class_code h1 { font-size: 3.3rem; letter-spacing: 0.06em; font-family: monospace;
+  padding: 0; line-height: 1.1; white-space: nowrap; }
 .st-key-class_code [data-testid="stImage"] img { image-rendering: pixelated; }
 </style>"""
 
@@ -699,12 +699,21 @@ def class_join_card(seat: Seat) -> None:
         st.caption(f"or open {plain(url.split('?')[0])} and type the code in the sidebar")
 
 
-def class_poll_controls(store: ClassStore, seat: Seat, values: dict) -> None:
-    """'Ask the class': the question chosen above (kind, level, number) goes to every
-    student."""
-    st.button("📣 Ask the class", key="class_ask", type="primary", on_click=_ask,
-              args=(store, seat, values["kind"], values["level"], values["question"]),
-              help="Puts this question on every student's page; the last question closes.")
+def class_poll_controls(store: ClassStore, seat: Seat) -> None:
+    """'Ask the class': the question chosen in the popover beside it (kind, level, number:
+    the page's declared settings, bound to the URL) goes to every student. Folded into a
+    popover whose label names the question, so the projector keeps its room for the room."""
+    kind, level, seed = (setting_value(CLASS_ROOM[name]) for name in ("kind", "level",
+                                                                       "question"))
+    label = (f"❓ {KIND_LABELS.get(kind, kind)} · {CLASS_ROOM['level'].label_of(level)} · "
+             f"question {seed}")
+    choose, ask = st.columns([3, 2], vertical_alignment="center")
+    with choose.popover(label, width="stretch"):
+        values = settings_row(CLASS_ROOM, ("kind", "level", "question"))
+    ask.button("📣 Ask the class", key="class_ask", type="primary", on_click=_ask,
+               args=(store, seat, values["kind"], values["level"], values["question"]),
+               width="stretch",
+               help="Puts this question on every student's page; the last question closes.")
 
 
 def _ask(store: ClassStore, seat: Seat, kind: str, level: str, seed: int) -> None:
@@ -762,23 +771,25 @@ def _teacher_question(store, seat, view, q, tally, cache) -> None:
     status = {"open": "open: answers may change", "locked": "🔒 locked",
               "revealed": "👀 revealed"}[q.state]
     st.caption(f"Question {q.qid}{where} · {KIND_LABELS[q.kind]} · {status}")
-    code, buttons = st.columns([3, 2])
+    revealed = q.state == "revealed"
+    code, side = st.columns([2, 3] if revealed else [3, 2])
     code.code(question.code, language="python")
-    with buttons:
+    with side if not revealed else code:
         if q.state == "open":
             st.button("🔒 Lock", key="class_lock", width="stretch",
                       on_click=_act, args=(store.lock_question, seat.code, seat.secret, q.qid),
                       kwargs={"where": PAGE_NOTE}, help="No more answers or changes.")
-        if q.state != "revealed":
+        if not revealed:
             st.button("👀 Reveal", key="class_reveal", type="primary", width="stretch",
                       on_click=_act, args=(store.reveal_question, seat.code, seat.secret,
                                            q.qid), kwargs={"where": PAGE_NOTE},
                       help="Shows the answers' spread and the right one (and locks).")
         st.button("➡️ Next question", key="class_next", width="stretch", on_click=_next,
                   args=(store, seat))
-    if q.state == "revealed":
-        plotly(poll_bars(tally, question.answer_text, height=height(300, 260)),
-               key="class_poll_chart")
+    if revealed:
+        with side:
+            plotly(poll_bars(tally, question.answer_text, height=height(300, 250)),
+                   key="class_poll_chart")
         with st.expander(f"Why: step by step (answer: {question.answer_text})"):
             st.markdown("\n".join(f"{n}. {line}" for n, line in
                                   enumerate(question.explanation, start=1)))
