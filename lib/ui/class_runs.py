@@ -28,7 +28,7 @@ from lib.classroom.runs import (COLOUR_BY, COLOUR_LABELS, MAX_GROUPS, check_grou
                                 ranked, records_from_rows, report_settings, settings_text,
                                 table_rows)
 from lib.classroom.store import TOO_FAST, Refused, StoreDown
-from lib.figures.classroom import class_loss_figure
+from lib.figures.classroom import EMPTY_TEXT, class_loss_figure
 from lib.site.settings import PageSettings
 from lib.site.views import TRAIN_NAIVE
 from lib.train.config import PRESETS
@@ -257,8 +257,8 @@ def teacher_runs_panel(store, code: str, key: str, every: float = TEACHER_EVERY_
         if versions is None:
             st.info("This class is over: no runs to show.")
             return
-        colour_by = st.columns([1, 2])[0].selectbox("Colour the lines by", COLOUR_BY,
-                                                    key=COLOUR_KEY, format_func=COLOUR_LABELS.get)
+        colour_by = st.session_state.get(COLOUR_KEY)        # the box below, as last set
+        colour_by = colour_by if colour_by in COLOUR_BY else COLOUR_BY[0]
         height = projector_height(440, 400)
         drawn = st.session_state.get(TEACHER_CACHE)
         wanted = (code, versions.runs, versions.state, colour_by, height)
@@ -270,6 +270,11 @@ def teacher_runs_panel(store, code: str, key: str, every: float = TEACHER_EVERY_
                 return
             drawn = st.session_state[TEACHER_CACHE] = _Drawn(
                 wanted, *_build(rows, colour_by, height))
+        if not drawn.count:            # no chart until there is a run: the poll keeps the room
+            st.caption(f"📉 {EMPTY_TEXT}")
+            return
+        st.columns([1, 2])[0].selectbox("Colour the lines by", COLOUR_BY, key=COLOUR_KEY,
+                                        format_func=COLOUR_LABELS.get)
         plotly(drawn.figure, key="class_runs_chart")
         if drawn.table:
             st.caption(f"{drawn.count} student{'s' if drawn.count != 1 else ''} trained; "

@@ -233,3 +233,11 @@ def test_the_class_page_shows_the_teacher_the_runs(store):
                  if "class's runs" in ((s["layout"].get("title") or {}).get("text") or ""))
     assert chart["data"][0]["text"][0].startswith("Ann")
     assert at.button(key="class_split_send")
+
+
+def test_before_any_run_the_teacher_sees_a_line_not_an_empty_chart(store):
+    code, key = store.create_class()
+    board = teacher(code, key)
+    assert not board.get("plotly_chart") and not board.dataframe
+    assert "No runs yet" in captions(board)
+    assert board.button(key="class_split_send")            # the room can be split already
