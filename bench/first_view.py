@@ -61,6 +61,24 @@ WATCH = """
       for (const e of list.getEntries()) w.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
     }).observe({type: "longtask", buffered: true});
   } catch (e) {}
+  // Each element's placeholder: when it was first seen, when it left, and what came instead.
+  const CONTROL = /Slider|NumberInput|Selectbox|Checkbox|Radio|TextInput|TextArea|Button|Toggle|Multiselect|SegmentedControl|ButtonGroup|Tabs|Expander|PageLink/;
+  const resolved = w.resolved = {};   // kind -> ms of the last placeholder of that kind to go
+  const track = now => {
+    for (const s of document.querySelectorAll(LOADING)) {
+      const c = s.closest('[data-testid="stElementContainer"]') || s.parentElement;
+      if (c && !c.dataset.fvWaiting) c.dataset.fvWaiting = String(now);
+    }
+    for (const c of document.querySelectorAll('[data-fv-waiting]')) {
+      if (c.querySelector(LOADING)) continue;
+      const inner = c.querySelector('[data-testid]');
+      const id = inner ? inner.dataset.testid : '?';
+      const kind = /PlotlyChart|FullScreenFrame|Image/.test(id) ? 'figures'
+                 : CONTROL.test(id) ? 'controls' : /Code/.test(id) ? 'code' : 'other';
+      resolved[kind] = Math.max(resolved[kind] || 0, now);
+      delete c.dataset.fvWaiting;
+    }
+  };
   const ready = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || !document.querySelector('[data-testid="stMain"] h1')) return false;
@@ -80,6 +98,7 @@ WATCH = """
   };
   const tick = () => {
     const now = performance.now();
+    track(now);
     if (ready()) { if (w.readyAt === null) w.readyAt = now; }
     else w.readyAt = null;
     w.heldMs = w.readyAt === null ? 0 : now - w.readyAt;
@@ -99,7 +118,7 @@ def _view(context, url: str, detail: bool) -> dict:
                                timeout=TIMEOUT_MS, polling=100)
         got = page.evaluate("""() => ({
             readyAt: window.__firstView.readyAt, idleAt: window.__firstView.idleAt,
-            controlsAt: window.__firstView.controlsAt,
+            controlsAt: window.__firstView.controlsAt, resolved: window.__firstView.resolved,
             longTasks: window.__firstView.longTasks,
             chunks: performance.getEntriesByType('resource')
               .filter(e => e.name.endsWith('.js'))
@@ -110,6 +129,8 @@ def _view(context, url: str, detail: bool) -> dict:
     out = {"ready_s": got["readyAt"] / 1000,
            "idle_s": None if got["idleAt"] is None else got["idleAt"] / 1000,
            "controls_s": None if got["controlsAt"] is None else got["controlsAt"] / 1000}
+    # the last placeholder of each kind to be drawn (controls, code, figures, other)
+    out.update({f"{kind}_drawn_s": ms / 1000 for kind, ms in got["resolved"].items()})
     if detail:
         out["long_tasks_ms"] = got["longTasks"]
         out["chunks"] = got["chunks"]
