@@ -60,5 +60,5 @@ def in_fragment() -> bool | None:
     try:
         from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
         return ThreadState.get().fragment_id is not None
-    except (ImportError, AttributeError, LookupError):
-        return None
+    except (ImportError, AttributeError, LookupError, RuntimeError):    # RuntimeError: no
+        return None                                     # script run on this thread
