@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import sys
 import threading
 import time
@@ -107,3 +108,58 @@ def trim_heap() -> bool:
 
 
 JANITOR = Janitor()
+
+
+# ---------------------------------------------------------------- a quiet moment
+
+def other_threads_cpu_s() -> float | None:
+    """CPU seconds used so far by this process's threads other than the caller (Linux:
+    /proc/self/task/*/stat, in clock ticks); None where that cannot be read."""
+    try:
+        me, tick = threading.get_native_id(), os.sysconf("SC_CLK_TCK")
+        total = 0
+        for tid in os.listdir("/proc/self/task"):
+            if int(tid) == me:
+                continue
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:                       # the thread ended meanwhile
+                continue
+            total += int(fields[11]) + int(fields[12])          # utime, stime
+        return total / tick
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def wait_until_quiet(quiet_s: float = 1.0, at_most_s: float = 4.0, busy_cpu_s: float = 0.05,
+                     poll_s: float = 0.1, cpu: Callable[[], float | None] = other_threads_cpu_s,
+                     clock: Callable[[], float] = time.monotonic,
+                     sleep: Callable[[float], None] = time.sleep) -> float:
+    """Wait until the process's other threads have used less than `busy_cpu_s` of CPU over
+    the last `quiet_s` seconds, or `at_most_s` have passed; returns the seconds waited.
+
+    What for: the TensorFlow warm-up (lib/core/tf.py) holds the interpreter lock for most of
+    5-30 s, long stretches of it inside C (a library loaded, a module initialised). Started
+    the moment the first page's script ended, it starved the server while the browser was
+    still fetching what that page needs (the JavaScript of each kind of element, the images):
+    on this 2-core machine a 2 KB image took 21 s to come, and Home was idle only when the
+    warm-up was over (bench/startup.py: home_idle_s within 0.06 s of warm_up_done_s). Waiting
+    for a quiet server first lets that page finish. Where threads' CPU cannot be read, no
+    wait."""
+    start = clock()
+    marks = [(start, cpu())]
+    if marks[0][1] is None:
+        return 0.0
+    while clock() - start < at_most_s:
+        sleep(poll_s)
+        now, used = clock(), cpu()
+        if used is None:
+            break
+        marks.append((now, used))
+        while len(marks) > 1 and now - marks[1][0] >= quiet_s:
+            marks.pop(0)                        # keep one mark at least quiet_s old
+        oldest_t, oldest_used = marks[0]
+        if now - oldest_t >= quiet_s and used - oldest_used < busy_cpu_s:
+            break
+    return clock() - start

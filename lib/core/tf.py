@@ -8,7 +8,8 @@ students already click (the warm-up below), so every use of TensorFlow or Keras 
 this module, and tests/unit/test_layout.py fails on any other module that imports them.
 
 - `start_warm_up(steps)`, once per server process (lib/train/warm.py `start_housekeeping`,
-  called by the router after the first page is drawn): a background thread imports
+  called by the router after the first page is drawn): a background thread waits until the
+  server is quiet (the first page's browser has what it asked for; at most 4 s), imports
   TensorFlow then Keras, runs the steps it is given (the server's, lib/train/warm.py: one
   tiny step of each engine kind, which imports what TensorFlow and Keras load lazily on
   first use while no student's run is using them), collects and calls `gc.freeze()` (why:
@@ -73,10 +74,11 @@ class WarmUp:
         self._done = threading.Event()
         self.report: WarmupReport | None = None
 
-    def start(self, steps: Callable[[], None] = lambda: None,
-              freeze: bool = True) -> threading.Thread:
-        """Start the warm-up thread, once (later calls return the same thread): the import,
-        then `steps()`, then a collection and (with `freeze`) `gc.freeze()`."""
+    def start(self, steps: Callable[[], None] = lambda: None, freeze: bool = True,
+              wait: Callable[[], object] = lambda: None) -> threading.Thread:
+        """Start the warm-up thread, once (later calls return the same thread): `wait()`
+        (the server's: until it is quiet, lib/core/server.py), the import, then `steps()`,
+        then a collection and (with `freeze`) `gc.freeze()`."""
         with self._lock:
             if self._thread is None:
                 # Not a daemon: the interpreter's exit waits for it (a Ctrl-C in the first
@@ -85,7 +87,7 @@ class WarmUp:
                 # runs of one AppTest file); joining it from an atexit handler was not enough:
                 # a fresh process exiting during the import crashed after the join (exit 139,
                 # every run here), as TensorFlow finished importing after threading's shutdown.
-                self._thread = threading.Thread(target=self._run, args=(steps, freeze),
+                self._thread = threading.Thread(target=self._run, args=(steps, freeze, wait),
                                                 name=THREAD_NAME, daemon=False)
                 self._thread.start()
             return self._thread
@@ -120,8 +122,15 @@ class WarmUp:
         """True when `modules()` would return at once (imported, no warm-up still running)."""
         return self._modules is not None and (self._thread is None or self._done.is_set())
 
-    def _run(self, steps: Callable[[], None], freeze: bool) -> None:
+    def _run(self, steps: Callable[[], None], freeze: bool,
+             wait: Callable[[], object] = lambda: None) -> None:
+        waited = time.perf_counter()
+        try:
+            wait()
+        except Exception:                      # a wait that fails is no reason not to warm up
+            pass
         start, error = time.perf_counter(), ""
+        waited = start - waited
         try:
             self.modules()                     # TensorFlow, then Keras
             steps()                            # e.g. one tiny step of each engine kind
@@ -136,17 +145,19 @@ class WarmUp:
             self._done.set()
         said = f"failed: {error}" if error else "finished"
         print(f"Tensor Lab: the TensorFlow warm-up {said} ({self.report.seconds:.1f} s, "
-              f"{self.report.frozen:,} objects frozen)", file=sys.stderr, flush=True)
+              f"{self.report.frozen:,} objects frozen, started after {waited:.1f} s waiting "
+              "for a quiet server)", file=sys.stderr, flush=True)
 
 
 OWNER = WarmUp()
 
 
-def start_warm_up(steps: Callable[[], None] = lambda: None,
-                  freeze: bool = True) -> threading.Thread:
+def start_warm_up(steps: Callable[[], None] = lambda: None, freeze: bool = True,
+                  wait: Callable[[], object] = lambda: None) -> threading.Thread:
     """Once per server process: the warm-up in a background thread (later calls return it):
-    TensorFlow and Keras imported, then `steps()` (the server's: lib/train/warm.py), then
-    a collection and `gc.freeze()`.
+    `wait()` (the server's: until the first page has been sent, lib/core/server.py
+    `wait_until_quiet`), TensorFlow and Keras imported, then `steps()` (the server's:
+    lib/train/warm.py), then a collection and `gc.freeze()`.
 
     Plotly looks pandas and PIL up in sys.modules without waiting for an import in flight,
     so a module half-imported by the warm-up thread could break a figure on another page:
@@ -154,7 +165,7 @@ def start_warm_up(steps: Callable[[], None] = lambda: None,
     import pandas  # noqa: F401
     import PIL.Image  # noqa: F401
 
-    return OWNER.start(steps, freeze)
+    return OWNER.start(steps, freeze, wait)
 
 
 def tensorflow(timeout: float = WAIT_S) -> types.ModuleType:

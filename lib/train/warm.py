@@ -28,14 +28,15 @@ def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
                        ) -> threading.Thread:
     """Once per server process: `keep_keras_state()` first (Streamlit must stop clearing
     Keras's session before Keras is imported: lib/ui/internals.py), then the TensorFlow
-    warm-up in the background (returned: its thread), then the janitor, which skips its
-    turn while any run trains. Pages that do not train never wait for any of it."""
+    warm-up in the background (returned: its thread), which starts once the server is quiet
+    (the first page's browser has what it asked for: lib/core/server.py `wait_until_quiet`),
+    then the janitor, which skips its turn while any run trains. Pages that do not train never wait for any of it."""
     from lib.train.live import SHARED
-    from lib.core.server import JANITOR
+    from lib.core.server import JANITOR, wait_until_quiet
     from lib.core.tf import start_warm_up
 
     keep_keras_state()
-    thread = start_warm_up(training_stack)
+    thread = start_warm_up(training_stack, wait=wait_until_quiet)
     JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0
     JANITOR.start()
     return thread

@@ -100,3 +100,68 @@ def test_janitor_skips_its_turn_while_runs_train():
     done = janitor.collections
     time.sleep(0.2)                          # stopped means stopped: no collection after it
     assert janitor.collections == done and not janitor._thread.is_alive()
+
+
+# ---------------------------------------------------------------- a quiet moment
+
+class FakeTime:
+    """A clock that moves only when slept, and the other threads' CPU as a function of it."""
+
+    def __init__(self, cpu_at):
+        self.now, self.cpu_at = 0.0, cpu_at
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def cpu(self):
+        return self.cpu_at(self.now)
+
+
+def quiet_wait(cpu_at, **kwargs) -> float:
+    from lib.core.server import wait_until_quiet
+    t = FakeTime(cpu_at)
+    return wait_until_quiet(cpu=t.cpu, clock=t.clock, sleep=t.sleep, **kwargs)
+
+
+def test_a_quiet_server_waits_one_quiet_window():
+    assert quiet_wait(lambda now: 1.0, quiet_s=1.0, poll_s=0.1) == pytest.approx(1.0, abs=0.11)
+
+
+def test_a_busy_server_is_waited_for_until_it_is_quiet():
+    """Busy (half a core) for 2.5 s, then quiet: the warm-up starts one quiet second later."""
+    assert quiet_wait(lambda now: 0.5 * min(now, 2.5), quiet_s=1.0, poll_s=0.1) == \
+        pytest.approx(3.5, abs=0.11)
+
+
+def test_a_server_that_never_goes_quiet_is_waited_for_at_most_so_long():
+    assert quiet_wait(lambda now: now, quiet_s=1.0, at_most_s=4.0, poll_s=0.1) == \
+        pytest.approx(4.0, abs=0.11)
+
+
+def test_where_threads_cpu_cannot_be_read_there_is_no_wait():
+    assert quiet_wait(lambda now: None) == 0.0
+
+
+def test_other_threads_cpu_counts_a_busy_thread_and_not_the_caller():
+    from lib.core.server import other_threads_cpu_s
+    if other_threads_cpu_s() is None:
+        pytest.skip("no /proc/self/task here")
+    before, done, may_end = other_threads_cpu_s(), threading.Event(), threading.Event()
+
+    def spin():
+        deadline = time.thread_time() + 0.3
+        while time.thread_time() < deadline:
+            pass
+        done.set()
+        may_end.wait(60)             # alive while it is counted: an ended thread leaves /proc
+
+    worker = threading.Thread(target=spin)
+    worker.start()
+    assert done.wait(60)
+    used = other_threads_cpu_s() - before
+    may_end.set()
+    worker.join()
+    assert used >= 0.2

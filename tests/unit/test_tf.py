@@ -103,6 +103,27 @@ def test_the_warm_up_runs_once_however_many_start_it():
     assert steps.log == ["import", "warm: start", "warm: end"]
 
 
+def test_the_warm_up_waits_first_and_a_caller_meanwhile_is_told_not_ready():
+    """The server's wait for a quiet moment (lib/core/server.py) comes before the import; a
+    page that asks meanwhile is not ready (it says "getting ready"); a failing wait does
+    not stop the warm-up."""
+    steps = Steps()
+    owner = steps.make()
+    release = threading.Event()
+
+    def wait():
+        steps.log.append("wait")
+        assert release.wait(LONG)
+        raise RuntimeError("could not read the threads' CPU")
+
+    thread = owner.start(steps.warm, freeze=False, wait=wait)
+    assert not owner.ready()
+    release.set()
+    thread.join(LONG)
+    assert steps.log == ["wait", "import", "warm: start", "warm: end"]
+    assert owner.ready() and owner.report.error == ""
+
+
 def test_a_failed_import_is_reported_with_its_cause_not_a_hang():
     steps = Steps(fail_import=ImportError("No module named 'tensorflow'"))
     owner = steps.make()
