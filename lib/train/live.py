@@ -332,23 +332,37 @@ class LiveRun:
         try:
             if self._iterator is None:
                 self._iterator = iter(self.factory())
+            # Stop or Reset may come from another script run of the session while this one
+            # pulls (a click's full rerun beside the panel's fragment run): they drop the
+            # iterator. Then this pull ends quietly and records nothing more into the run, where
+            # next(None) used to end it with "TypeError: 'NoneType' object is not an iterator"
+            # (seen in the server log of a 30-student class whose pause probe clicked Stop).
+            iterator = self._iterator
             while True:
+                if self._iterator is not iterator:
+                    break
                 try:
-                    event = next(self._iterator)
+                    event = next(iterator)
                 except StopIteration:
-                    self._iterator = None
-                    self.status = DONE
+                    if self._iterator is iterator:
+                        self._iterator = None
+                        self.status = DONE
                     break
                 except Diverged as exc:
-                    self._iterator = None
-                    self.status = DIVERGED
-                    self.message = str(exc)
+                    if self._iterator is iterator:
+                        self._iterator = None
+                        self.status = DIVERGED
+                        self.message = str(exc)
                     break
                 except Exception as exc:   # a bug, not a lesson: end the run, let it surface
+                    if self._iterator is not iterator:
+                        break              # closed under us (stop/reset): not a bug
                     self._iterator = None
                     self.status = STOPPED
                     self.message = f"Training stopped by an error: {exc!r}"
                     raise
+                if self._iterator is not iterator:
+                    break
                 self._record(event)
                 events.append(event)
                 if until_batch and isinstance(event, BatchEvent):

@@ -365,3 +365,27 @@ def test_a_run_that_must_wait_for_a_turn_says_so_before_waiting_at_all():
         turns.leave(busy, trained=True)                # its turn now: it trains and returns
         puller.join(60)
     assert not puller.is_alive() and run.steps_done >= 1 and not run.waiting
+
+
+def test_a_stop_from_another_script_run_ends_the_pull_quietly():
+    """Stop (or Reset) clicked while the panel's fragment pulls, in another script run of the
+    session: the pull ends without an error and records nothing more (it used to end with
+    "TypeError: 'NoneType' object is not an iterator" from next(None))."""
+    run = LiveRun(fake_events(epochs=3, batches=5), total_steps=15, clock=FakeClock(0.01))
+    run.start()
+    run.pull(budget_s=100, checkpoint=lambda: run.batches and run.stop(), checkpoint_s=0)
+    assert run.status == "stopped" and not run.message
+    assert len(run.batches) == 1
+
+    holder = {}
+
+    def factory():                  # the click lands while the generator itself is running
+        def gen():
+            yield BatchEvent(1, 1, 1, 2, 1.0, 100.0, 8)
+            holder["run"].reset()
+            yield BatchEvent(2, 1, 2, 2, 1.0, 100.0, 8)
+        return gen()
+    run = holder["run"] = LiveRun(factory, total_steps=2)
+    run.start()
+    run.pull(budget_s=100)
+    assert run.status == "idle" and run.batches == [] and run.samples == 0
