@@ -74,6 +74,35 @@ def keras_live(x, y, xt, yt, epochs: int):
             "test_acc_by_epoch": [round(e.test_acc, 4) for e in run.epochs]}
 
 
+def first_batch(x, y, xt, yt, repeats: int = 3) -> dict:
+    """Start -> the first BatchEvent of a quick start (QuickStart.events, as the page pulls
+    it), in-process, TensorFlow warm: from a spare model (traced beforehand: what a Start
+    gets, lib/train/quickstart.py `Spares`) and from a freshly built one (what it got
+    before, and what a run gets when no spare is ready). Medians of `repeats`."""
+    from lib.train import quickstart as kq
+    from lib.train.live import BatchEvent
+
+    def once(spare: bool) -> float:
+        if spare:
+            kq.SPARES.fill()                       # not timed: the warm-up's job
+        elif kq.SPARES.ready():
+            kq.SPARES.take(0)
+        qs = kq.QuickStart(x, y, xt, yt, epochs=1)
+        start = time.perf_counter()
+        for event in qs.events():
+            if isinstance(event, BatchEvent):
+                return time.perf_counter() - start
+        raise RuntimeError("no batch")
+
+    once(False)                                    # imports and first-use costs, not timed
+    times = {"spare": [], "fresh": []}
+    for _ in range(repeats):
+        for kind in times:
+            times[kind].append(once(kind == "spare"))
+            kq.SPARES.join()                       # the refill a run starts, out of the way
+    return {kind: float(np.median(ts)) for kind, ts in times.items()}
+
+
 def numpy_engine(x, y, xt, yt, epochs: int = 1):
     from lib.train.numpy_engine import NumpyEngine, init_weights
     engine = NumpyEngine(init_weights(0, "glorot"), learning_rate=0.1)
@@ -104,6 +133,9 @@ def main() -> None:
     args = parser.parse_args()
     x, y, xt, yt, name = load(args.data)
     print(f"data: {name}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    first = first_batch(x, y, xt, yt)
+    print(f"Start -> first batch     {first['spare']:6.3f} s from a spare model, "
+          f"{first['fresh']:.3f} s from a fresh one (traces Keras's train step)")
     fit_s, fit_sps, fit_acc, _ = keras_fit(x, y, xt, yt, args.epochs)
     live = keras_live(x, y, xt, yt, args.epochs)
     np_s, np_sps, np_acc = numpy_engine(x, y, xt, yt)
@@ -120,6 +152,8 @@ def main() -> None:
           + ", ".join(f"{k} init {v:.1e}" for k, v in check.items()))
     print(json.dumps({"bench": "quickstart", "data": args.data, "n_train": len(x),
                       "epochs": args.epochs, "load": round(os.getloadavg()[0], 1),
+                      "first_batch_spare_s": round(first["spare"], 3),
+                      "first_batch_fresh_s": round(first["fresh"], 3),
                       "keras_fit_s_per_epoch": round(fit_s, 3),
                       "keras_fit_samples_per_s": round(fit_sps),
                       "keras_fit_test_acc": round(fit_acc, 4),
