@@ -505,7 +505,7 @@ def _question_card(store: ClassStore, seat: Seat, view: ClassView, cache: dict) 
         mine = None
     with st.container(border=True, key="class_question"):
         st.markdown(f"**❓ Your teacher asks** ({KIND_LABELS[q.kind]}): what shape?")
-        st.code(question.code, language="python")
+        st.code(question.code, language="python", wrap_lines=True)
         if q.state == "open":
             with st.form(f"class_answer_form_{q.qid}", border=False):
                 st.text_input("Your answer: the shape, or error", key=f"class_answer_{q.qid}",
@@ -773,7 +773,7 @@ def _teacher_question(store, seat, view, q, tally, cache) -> None:
     st.caption(f"Question {q.qid}{where} · {KIND_LABELS[q.kind]} · {status}")
     revealed = q.state == "revealed"
     code, side = st.columns([2, 3] if revealed else [3, 2])
-    code.code(question.code, language="python")
+    code.code(question.code, language="python", wrap_lines=True)
     with side if not revealed else code:
         if q.state == "open":
             st.button("🔒 Lock", key="class_lock", width="stretch",
