@@ -559,9 +559,38 @@ def _r(value, digits: int = 3):
 
 
 # --------------------------------------------------------------------------- alone
+async def run_alone(args, url: str, pid: int | None, ttl: int, ttl_source: str) -> dict:
+    """classroom's warm-up, solo run and bare loop, then the pairs (no idle reruns, no extra
+    class, no wait for the session TTL): `python bench/class_mode.py`."""
+    say = lambda *a: print(*a, file=sys.stderr, flush=True)        # noqa: E731
+    b = classroom.Bench(args, url, pid, classroom.KEY_PREFIX["train_naive"],
+                        classroom.RssSampler(pid), StreamlitClient(url, name="observer"), say,
+                        data_env=getattr(args, "data_env", None))
+    t0 = time.perf_counter()
+    b.rss.start()
+    try:
+        await classroom.warm_up(b)
+        solo = await classroom.solo_run(b)
+        bare = classroom.bare_loop(b, solo.summary)
+        result = await run(b, solo, bare)
+    finally:
+        await b.rss.stop()
+        with contextlib.suppress(Exception):
+            await b.observer.close()
+    return {"bench": "class_mode", "students": args.students, "preset": args.preset,
+            "engine": args.engine, "epochs": args.epochs, "url_given": bool(args.url),
+            "solo_final_loss": solo.final_loss, "bare": bare,
+            "peak_rss_mb_by_server": {str(k): _r(v, 0) for k, v in b.rss.peak_by_server.items()},
+            "cpu_count": os.cpu_count(), "bench_wall_s": _r(time.perf_counter() - t0, 1),
+            **result}
+
+
 def main() -> None:
-    """`python bench/class_mode.py ARGS` is `python bench/classroom.py --class-mode ARGS`."""
-    sys.argv.insert(1, "--class-mode")
+    """`python bench/class_mode.py ARGS`: classroom.py's options (its server, --url, --pid,
+    --students, --epochs ...), but only the phases class mode needs (run_alone), and only
+    the JSON line on stdout (progress on stderr)."""
+    sys.argv[1:1] = ["--class-mode", "--json-only"]
+    classroom.run_bench = run_alone
     classroom.main()
 
 
