@@ -53,7 +53,9 @@ class on (the first class grows TensorFlow's native runtime once). `--repeat R` 
 bare loop and class R times (step 4 before each class): aggregate_share_of_bare_all /
 _median, and the same against the bare loop doing the page's same work (its training plus the
 per-epoch evaluation: aggregate_share_of_bare_with_eval_*), with wall and CPU per sample per
-round in `rounds`. The top-level class figures are the last class's.
+round in `rounds`; cpu_share_of_bare_* is the bare loop's CPU per sample over the server's in
+the class (on a machine other work keeps busy, wall-time shares swing with the moment each
+was measured; CPU per sample barely moves). The top-level class figures are the last class's.
 
 `--data full`: a 60,000 / 10,000 MNIST of the right shapes and dtype (uint8 28x28, uint8
 labels), the bundled sample tiled, written as datasets/mnist.npz under a temporary
