@@ -4,6 +4,7 @@ join from the sidebar of any page and answer wherever they are."""
 import streamlit as st
 
 from lib import ui
+from lib.ui import class_runs
 from lib.site.views import CLASS_ROOM
 from lib.ui.class_runs import teacher_runs_panel
 
