@@ -17,6 +17,8 @@ from lib.ui.live import NAIVE_RUN
 from tests.app.helpers import open_app, open_page, plotly_specs
 
 TRAIN = "pages/train_naive.py"
+WAIT_S = 180       # AppTest's wait for one script run: a first run imports and warms TensorFlow,
+#                    which on a loaded 2-core machine took over 60 s once (a wait, not a timing)
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def student(store, code: str, epochs: int = 2) -> tuple[AppTest, Seat]:
     """A student who joined `code`, on the train page, with a short fast run set up: 1,000
     digits (8 batches of 128), `epochs` epochs, learning rate 0.1."""
     secret, me = store.join(code)
-    at = open_page(TRAIN)
+    at = open_page(TRAIN, timeout=WAIT_S)
     seat = at.session_state[SEAT] = Seat(code, "student", secret, me.member_id)
     at.select_slider(key="naive_size").set_value(1000)
     at.select_slider(key="naive_lr").set_value(0.1)
@@ -65,7 +67,7 @@ def teacher_panel_script():
 
 
 def teacher(code: str, key: str) -> AppTest:
-    at = AppTest.from_function(teacher_panel_script, default_timeout=60)
+    at = AppTest.from_function(teacher_panel_script, default_timeout=WAIT_S)
     at.session_state["code"], at.session_state["key"] = code, key
     return ok(at.run())
 
@@ -197,7 +199,7 @@ def test_a_store_that_is_down_never_stops_the_training(store):
 
 
 def test_outside_a_class_the_page_reports_nothing(store):
-    at = open_page(TRAIN)
+    at = open_page(TRAIN, timeout=WAIT_S)
     at.select_slider(key="naive_size").set_value(1000)
     at.number_input(key="naive_epochs").set_value(1).run()
     train_to_the_end(at)
@@ -221,7 +223,7 @@ def test_a_split_the_page_does_not_declare_offers_nothing(store, group):
 
 
 def test_the_class_page_shows_the_teacher_the_runs(store):
-    at = ok(open_app("pages/class_room.py"))
+    at = ok(open_app("pages/class_room.py", timeout=WAIT_S))
     at.button(key="class_start").click().run()
     seat = ok(at).session_state[SEAT]
     secret, _ = store.join(seat.code, "Ann")
