@@ -140,13 +140,13 @@ def wait_until_quiet(quiet_s: float = 1.0, at_most_s: float = 4.0, busy_cpu_s: f
     the last `quiet_s` seconds, or `at_most_s` have passed; returns the seconds waited.
 
     What for: the TensorFlow warm-up (lib/core/tf.py) holds the interpreter lock for most of
-    5-30 s, long stretches of it inside C (a library loaded, a module initialised). Started
-    the moment the first page's script ended, it starved the server while the browser was
-    still fetching what that page needs (the JavaScript of each kind of element, the images):
-    on this 2-core machine a 2 KB image took 21 s to come, and Home was idle only when the
-    warm-up was over (bench/startup.py: home_idle_s within 0.06 s of warm_up_done_s). Waiting
-    for a quiet server first lets that page finish. Where threads' CPU cannot be read, no
-    wait."""
+    5-30 s, stretches of it inside C (a library loaded, a module initialised). Started the
+    moment the first page's script ended, it ran while the browser was still fetching what
+    that page needs from this same process (each kind of element's JavaScript, the images):
+    on a loaded 2-core machine Home's first four 2 KB images took 21 s to come while the
+    warm-up ran, the next sixteen 20-50 ms. Waiting for a quiet server first leaves those
+    fetches the lock; it costs the warm-up 1 s when nothing else happens. Where threads' CPU
+    cannot be read, no wait."""
     start = clock()
     marks = [(start, cpu())]
     if marks[0][1] is None:
