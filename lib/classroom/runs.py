@@ -41,7 +41,8 @@ def check_setting(name: str, value: Any) -> Any:
     if name == "learning_rate":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                 math.isfinite(value) and 0 < value <= MAX_LEARNING_RATE):
-            raise ValueError(f"learning_rate must be a number above 0, at most {MAX_LEARNING_RATE:g}")
+            raise ValueError("learning_rate must be a number above 0, "
+                             f"at most {MAX_LEARNING_RATE:g}")
         return float(value)
     if name in ("batch_size", "epochs"):
         top = MAX_BATCH_SIZE if name == "batch_size" else MAX_EPOCHS
@@ -253,7 +254,8 @@ def check_groups(groups: Any) -> list[dict[str, Any]]:
         if not settings:
             raise ValueError(f"Group {i} sets nothing: give it at least one setting.")
         if settings in checked:
-            raise ValueError(f"Group {i} has the same settings as group {checked.index(settings) + 1}.")
+            same = checked.index(settings) + 1
+            raise ValueError(f"Group {i} has the same settings as group {same}.")
         checked.append(settings)
     return checked
 

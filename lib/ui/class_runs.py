@@ -1,9 +1,9 @@
 """The class's runs, together (issue 20 item 3), in the app:
 
-- `report_epochs(run, config, preset)`: the student's hook. On "Train the naive network", a student
-  in a class reports each finished epoch once to the class store (one write per epoch, never
-  per batch). A store that is down or refuses never stops the training: the report waits and
-  tries again a few seconds later, and the page says so in one line.
+- `report_epochs(run, config, preset)`: the student's hook. On "Train the naive network", a
+  student in a class reports each finished epoch once to the class store (one write per
+  epoch, never per batch). A store that is down or refuses never stops the training: the
+  report waits and tries again a few seconds later, and the page says so in one line.
 - `teacher_runs_panel(store, code, key)`: every run on one live chart (one line per
   student, coloured by a setting the teacher picks), a table ranked by test accuracy, and
   "split the room" (groups of settings sent to the class).
@@ -33,6 +33,7 @@ from lib.site.settings import PageSettings
 from lib.site.views import TRAIN_NAIVE
 from lib.train.config import PRESETS
 from lib.train.live import FINISHED, RUNNING
+from lib.ui.bound import apply
 from lib.ui.classroom import Seat, class_seat, class_store, plain
 from lib.ui.mode import height as projector_height
 from lib.ui.widgets import plotly
@@ -172,8 +173,6 @@ def _my_group(store, me: Seat) -> dict[str, Any] | None:
 def _load(settings: PageSettings, values: dict, run) -> None:
     """The click: the group's settings go into the widgets; a finished run is cleared so the
     next Start trains with them (a run in progress keeps going: the page says to Reset)."""
-    from lib.ui.bound import apply
-
     apply(settings, values)
     if run is not None and run.status in FINISHED:
         run.reset()

@@ -40,8 +40,9 @@ def test_a_setting_out_of_shape_or_bounds_is_refused_with_a_sentence(name, value
 
 
 def test_numbers_come_back_as_their_kind():
-    assert check_setting("batch_size", 64.0) == 64 and type(check_setting("batch_size", 64.0)) is int
-    assert check_setting("learning_rate", 1) == 1.0 and type(check_setting("learning_rate", 1)) is float
+    batch, rate = check_setting("batch_size", 64.0), check_setting("learning_rate", 1)
+    assert batch == 64 and type(batch) is int
+    assert rate == 1.0 and type(rate) is float
 
 
 def test_check_settings_refuses_names_it_does_not_know():
@@ -52,7 +53,8 @@ def test_check_settings_refuses_names_it_does_not_know():
 
 
 def test_settings_text_reads_like_the_page():
-    assert settings_text({"learning_rate": 0.1, "preset": "book"}) == "preset=book, learning_rate=0.1"
+    text = settings_text({"learning_rate": 0.1, "preset": "book"})
+    assert text == "preset=book, learning_rate=0.1"
     assert settings_text({"learning_rate": 1e-3}) == "learning_rate=0.001"
 
 
