@@ -44,7 +44,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1400, "height": 1600}
 HOLD_MS = 500
-TIMEOUT_MS = 90_000
+TIMEOUT_MS = 240_000      # a loaded 2-core machine took over 90 s for one view
 
 # What still loads: Streamlit's placeholders while a lazily loaded element is not drawn yet.
 LOADING = ('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], '
