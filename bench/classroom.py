@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import math
@@ -991,8 +992,13 @@ async def report_progress(students: list[Student], say, t0: float, every: float 
         markers = [s.client.run_marker() for s in students if s.client is not None]
         batches = sum(m.batch for m in markers if m is not None)
         done = sum(m is not None and m.status == "done" for m in markers)
+        statuses = collections.Counter(m.status if m is not None else "no marker"
+                                       for m in markers)
+        closed = sum(s.client is not None and s.client.closed for s in students)
+        timers = sum(bool(s.client.timers) for s in students if s.client is not None)
         say(f"  {time.perf_counter() - t0:5.0f} s: {done}/{len(students)} done, "
-            f"{batches:,} batches between them")
+            f"{batches:,} batches between them ({dict(statuses)}; {timers} clients ticking, "
+            f"{closed} closed)")
 
 
 async def _visit(url: str, page: str | None) -> None:
