@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
-import threading
 from contextlib import contextmanager
 
 import streamlit as st
@@ -115,12 +114,14 @@ def plotly(fig, key: str, **kwargs) -> None:
         queue.append((st.empty(), fig, key, kwargs))
 
 
-_figures = threading.local()
+# The figures a page's run keeps for its end, in the session's state: the router and the page
+# reach the same list whatever thread or copy of this module each runs in.
+_KEPT = "_figures_kept"
 
 
 def _figure_queue() -> list | None:
     """The figures this run keeps for its end, or None when they are drawn at once."""
-    queue = getattr(_figures, "queue", None)
+    queue = st.session_state.get(_KEPT)
     if queue is None or in_fragment() is not False:    # a fragment draws its own, at once
         return None
     return queue
@@ -132,10 +133,10 @@ def figures_last():
     the rest of the page, in its own place. A run that stops early for a rerun or a switch
     of page drops the figures it kept (the next run draws its own); a page that fails still
     shows the figures it made, above its error."""
-    _figures.queue = queue = []
+    st.session_state[_KEPT] = queue = []
 
     def draw_kept() -> None:
-        _figures.queue = None
+        st.session_state.pop(_KEPT, None)
         for place, fig, key, kwargs in queue:
             place.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch", **kwargs)
 
@@ -147,7 +148,7 @@ def figures_last():
     else:                   # (a rerun or a page switch is no Exception: nothing is drawn)
         draw_kept()
     finally:
-        _figures.queue = None
+        st.session_state.pop(_KEPT, None)
 
 
 def show_error(message: str) -> None:
