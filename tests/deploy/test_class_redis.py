@@ -136,6 +136,33 @@ def test_default_store_is_one_sqlite_file_every_replica_shares(tmp_path):
         launcher.close()
 
 
+def test_a_local_redis_that_dies_is_restarted_and_stops_with_the_launcher(tmp_path):
+    """--redis local: the table has a redis row; a SIGKILLed redis-server is logged and
+    restarted on the same port; SIGTERM to the launcher leaves no process behind."""
+    _need_haproxy()
+    _need_redis()
+    psutil = _psutil()
+    launcher = Launcher(tmp_path, "--replicas", "1", "--redis", "local",
+                        env={DATA_DIR_VAR: str(tmp_path / "data"), STORE_VAR: ""})
+    try:
+        launcher.wait_ready()
+        url = redis_url(launcher)
+        port, pid = re.search(r"^\s+redis\s+(\d+)\s+(\d+)\s", launcher.output(), re.M).groups()
+        assert url == f"redis://127.0.0.1:{port}/0" and serve.redis_ping(url) is None
+        first = psutil.Process(int(pid))
+        assert first.ppid() == launcher.proc.pid and "redis-server" in " ".join(first.cmdline())
+        first.kill()
+        wait_for(lambda: f"restarting redis-server on port {port}" in launcher.output(), 30,
+                 "the launcher to log the death of redis-server and restart it")
+        wait_for(lambda: serve.redis_ping(url) is None, 30, "redis-server to answer again")
+        launcher.proc.terminate()
+        assert launcher.proc.wait(timeout=60) == 0
+        wait_for(lambda: tagged(launcher.token) == [], 10, "no process of this launcher to be left")
+        assert "then redis-server" in launcher.output()
+    finally:
+        launcher.close()
+
+
 # ---------------------------------------------------------------- two replicas on Redis, in Chromium
 
 def _chromium_or_skip() -> str:
