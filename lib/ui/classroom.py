@@ -49,7 +49,7 @@ from lib.site.views import CLASS_ROOM
 from lib.ui.bound import apply, setting_value, settings_row
 from lib.ui.mode import height, requested
 from lib.ui.nav import full_url, page_exists
-from lib.ui.widgets import plotly
+from lib.ui.widgets import lazy_expander, plotly
 
 __all__ = ["Seat", "answers_csv", "class_join_card", "class_mode", "class_poll_controls",
            "class_seat", "class_start", "class_store", "class_teacher", "class_teacher_live",
@@ -73,6 +73,7 @@ NOTE = "_class_note"            # (kind, sentence) for the sidebar, said once
 PAGE_NOTE = "_class_page_note"  # (kind, sentence) for the Class page, said once
 ARRIVED = "_class_arrived"      # the URL and cookies were looked at (once per session)
 COOKIES = "_class_cookies"      # cookie writes waiting for the next full run
+JOIN_BOX = "class_join_box"     # the sidebar's folded "Join a class" (open: True)
 
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=/^%@,;?])")
@@ -320,8 +321,13 @@ def class_mode(url_path: str) -> None:
 # ---------------------------------------------------------------- a student
 
 def _join_box() -> None:
+    """The sidebar's "Join a class": its form runs only while it is open, so a session that
+    is not in a class pays one folded element per run."""
     _say()
-    with st.expander("🙋 Join a class"):
+    box, is_open = lazy_expander("🙋 Join a class", key=JOIN_BOX)
+    if not is_open:
+        return
+    with box:
         with st.form("class_join_form", border=False):
             st.text_input("Class code", key="class_join_code", max_chars=names.MAX_CODE_INPUT,
                           placeholder=names.CODE_EXAMPLE,
