@@ -742,6 +742,8 @@ def class_teacher_live(store: ClassStore, seat: Seat) -> None:
     cache = _cache()
     try:
         view = _fresh_view(store, seat, cache)
+        if view.ended:                          # ended from another of the teacher's devices
+            raise Refused(f"Class {seat.code} has ended.")
         q = view.question
         if q is not None and "tally" not in cache:
             cache["tally"] = (q.qid, store.tally(seat.code, q.qid))

@@ -302,6 +302,11 @@ def test_the_teacher_link_opens_the_class_on_another_device_and_leaves_the_url(c
     assert {"class_ask", "class_end"} <= teacher_controls(other)
     # the key is not on the page unless asked for
     assert all(seat.secret not in c.value for c in other.code)
+    # ended on one device: the other one's page says so and keeps no teacher control
+    teacher.button(key="class_end").click().run()
+    ok(other.run())
+    assert SEAT not in other.session_state and "has ended" in texts(other)
+    assert teacher_controls(other) == set()
 
 
 def test_a_reconnected_student_is_still_in_the_class_with_their_answer(class_store, monkeypatch):
