@@ -181,10 +181,8 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
     """Controls, then a fragment with the progress bar and `draw(run)` that trains a burst
     on every tick while the run is running."""
     live_controls(run, key)
-    interval = every if run.status == RUNNING else None
     drawn_as = run.status
 
-    @st.fragment(run_every=interval)
     def _panel() -> None:
         if run.status != drawn_as:   # a click inside the panel changed the run (the training
             st.rerun(scope="app")    # page's preset offer resets it): redraw the whole page
@@ -223,7 +221,26 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
                 st.error(run.message, icon="💥")
             draw(run)
 
-    _panel()
+    # Two fragments, not one with a changing run_every: Streamlit names a fragment after its
+    # function and place, and the browser's timer keeps asking for the ticking one until the
+    # page that stopped it reaches the browser. With one name, every such stale tick reran the
+    # panel of a finished run (all its charts, no training), 2.5 times a second per student.
+    # On a swamped server (load 16-38) the pages that said "done" took longer than a tick to
+    # reach the browsers, so the finished students' tabs kept ticking, their redraws piled up
+    # in the server's event loop (200-550 unsent messages in every session's browser queue,
+    # sent one per turn of a loop lagging 0.5 s), and the students still training saw no
+    # message for minutes: a class froze with 2-14 of 30 done, their runs long finished. Under its own name the ticking fragment is gone from the session
+    # once a run stops, and Streamlit drops a tick for it before any script runs.
+    if run.status == RUNNING:
+        @st.fragment(run_every=every)
+        def _ticking_panel() -> None:
+            _panel()
+        _ticking_panel()
+    else:
+        @st.fragment
+        def _still_panel() -> None:
+            _panel()
+        _still_panel()
 
 
 def training_metrics(run, latest) -> None:

@@ -63,3 +63,36 @@ def test_the_controls_are_drawn_by_code_the_browser_already_has():
     for name in ("start", "pause", "step", "stop", "reset"):
         button = at.button(key=f"naive_{name}")
         assert button.proto.is_form_submitter and button.proto.form_id == f"naive_{name}_form"
+
+
+def test_a_stopped_run_panel_is_not_the_fragment_the_browser_ticks(monkeypatch):
+    """A class froze (2-14 of 30 done, the rest showing "running" for minutes): the browser's
+    timer asks for the ticking panel until the page that stopped it arrives, and while the
+    panel of a finished run had the same fragment identity (Streamlit names a fragment after
+    its function's module.qualname and its place), each stale tick redrew that whole panel,
+    on a swamped server faster than the pages could be sent. The panel of a run that is not
+    running must be another fragment, one without a timer, so Streamlit drops those ticks."""
+    import streamlit
+
+    seen = []                                    # (qualname, run_every) of lib.ui.live's fragments
+    real = streamlit.fragment
+
+    def recording(func=None, *, run_every=None, **kwargs):
+        def wrap(f):
+            if f.__module__ == "lib.ui.live":
+                seen.append((f.__qualname__, run_every))
+            return real(f, run_every=run_every, **kwargs)
+        return wrap(func) if func is not None else wrap
+
+    monkeypatch.setattr(streamlit, "fragment", recording)
+    at = open_page(PAGE, timeout=120)
+    at.select_slider(key="naive_size").set_value(500)
+    at.number_input(key="naive_epochs").set_value(1).run()
+    assert seen and all(every is None for _, every in seen)          # idle: no timer
+    still = {name for name, _ in seen}
+    seen.clear()
+    at.button(key="naive_start").click().run()      # the panel ticks; the run may end in this
+    ticking = {name for name, every in seen if every}   # click's run (then the page is redrawn)
+    assert ticking                                       # the Start run drew a ticking panel
+    assert {name for name, every in seen if not every} <= still
+    assert not ticking & still, (ticking, still)
