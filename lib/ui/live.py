@@ -229,8 +229,9 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
     # reach the browsers, so the finished students' tabs kept ticking, their redraws piled up
     # in the server's event loop (200-550 unsent messages in every session's browser queue,
     # sent one per turn of a loop lagging 0.5 s), and the students still training saw no
-    # message for minutes: a class froze with 2-14 of 30 done, their runs long finished. Under its own name the ticking fragment is gone from the session
-    # once a run stops, and Streamlit drops a tick for it before any script runs.
+    # message for minutes: a class froze with 2-14 of 30 done, their runs long finished.
+    # Under its own name the ticking fragment is gone from the session once a run stops, and
+    # Streamlit drops a tick for it before any script runs.
     if run.status == RUNNING:
         @st.fragment(run_every=every)
         def _ticking_panel() -> None:
