@@ -67,6 +67,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 # What the app draws (lib/ui/classroom.py, lib/ui/class_runs.py, pages/class_room.py).
 CLASS_PAGE = "class_room"
 START_KEY = "class_start"                 # "🚀 Start a class"
+JOIN_BOX_LABEL = "Join a class"           # the sidebar's expander, its content drawn when open
 JOIN_CODE_KEY = "class_join_code"         # the sidebar's code box, in a form ...
 JOIN_LABEL = "Join"                       # ... submitted by this button
 ASK_KEY = "class_ask"                     # "📣 Ask the class"
@@ -103,6 +104,20 @@ async def press(client: StreamlitClient, node):
     the values staged for its form; scoped to the fragment that drew it."""
     client.widget_states[node.widget_id] = WidgetState(id=node.widget_id, trigger_value=True)
     return await client.rerun(fragment_id=node.fragment_id or None)
+
+
+async def open_expander(client: StreamlitClient, label: str, timeout: float) -> bool:
+    """Open a keyed expander whose content runs only while it is open (lib/ui/widgets.py
+    lazy_expander: its open state is a widget's bool), as a click on its label does."""
+    for node in client.tree.values():
+        block = node.block
+        if block is not None and block.WhichOneof("type") == "expandable" \
+                and label in block.expandable.label and block.expandable.id:
+            widget_id = block.expandable.id
+            client.widget_states[widget_id] = WidgetState(id=widget_id, bool_value=True)
+            return await client.wait_request(
+                await client.rerun(fragment_id=node.fragment_id or None), timeout)
+    return False
 
 
 def stage_text(client: StreamlitClient, key: str, value: str) -> None:
@@ -312,6 +327,8 @@ class Room:
         c = student.client
         try:
             t = time.perf_counter()
+            if c.find(JOIN_CODE_KEY) is None:         # the join box is folded: open it
+                await open_expander(c, JOIN_BOX_LABEL, self.timeout)
             stage_text(c, JOIN_CODE_KEY, self.teacher.code)
             node = find_button(c, JOIN_LABEL)
             if node is None:
