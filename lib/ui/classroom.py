@@ -387,15 +387,26 @@ def _leave_clicked() -> None:
     _seat_gone(f"You left class {seat.code}.")
 
 
+def _watched(versions, teacher: bool) -> tuple:
+    """The version numbers a session redraws on: a student's card shows neither the tally
+    nor the runs, so only `state` (a question put, locked, revealed; a view sent; the class
+    ended) makes it read the class again; the teacher's live part also follows `answers`.
+    Runs are read by the teacher's runs panel on its own (lib/ui/class_runs.py): with the
+    whole triple, every epoch a student reported made every card re-read the class."""
+    if versions is None:
+        return ()
+    return (versions.state, versions.answers) if teacher else (versions.state,)
+
+
 def _fresh_view(store: ClassStore, seat: Seat, cache: dict) -> ClassView:
-    """The class as this session last read it, read again when a version number changed
-    (one cheap read each tick) or REFRESH_S went by. Refused when the class is gone."""
+    """The class as this session last read it, read again when a version number it watches
+    changed (one cheap read each tick) or REFRESH_S went by. Refused when the class is gone."""
     versions = store.versions(seat.code)
     if versions is None:
         raise Refused("That class is over: it ended or expired.")
     now = time.monotonic()
-    if versions != cache.get("versions") or now - cache.get("read_at", 0.0) > REFRESH_S \
-            or "view" not in cache:
+    if _watched(versions, seat.teacher) != _watched(cache.get("versions"), seat.teacher) \
+            or now - cache.get("read_at", 0.0) > REFRESH_S or "view" not in cache:
         cache["view"] = store.view(seat.code)
         cache["read_at"] = now
         if versions.answers != getattr(cache.get("versions"), "answers", None):
