@@ -32,9 +32,10 @@ def start_housekeeping(keep_keras_state: Callable[[], object] = lambda: None
     (the first page's browser has what it asked for: lib/core/server.py `wait_until_quiet`),
     then the janitor, which skips its turn while any run trains. Pages that do not train never wait for any of it."""
     from lib.train.live import SHARED
-    from lib.core.server import JANITOR, wait_until_quiet
+    from lib.core.server import JANITOR, limit_heap_arenas, wait_until_quiet
     from lib.core.tf import start_warm_up
 
+    limit_heap_arenas()           # before TensorFlow's threads: memory that does not creep
     keep_keras_state()
     thread = start_warm_up(training_stack, wait=wait_until_quiet)
     JANITOR.is_busy = lambda: SHARED.busy_runs(window_s=10.0) > 0

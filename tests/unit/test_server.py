@@ -12,7 +12,7 @@ import weakref
 
 import pytest
 
-from lib.core.server import Janitor, trim_heap
+from lib.core.server import M_ARENA_MAX, Janitor, limit_heap_arenas, trim_heap
 
 
 def test_janitor_collects_cyclic_garbage_when_asked():
@@ -80,6 +80,35 @@ def test_trim_heap_reports_what_malloc_trim_did_and_never_raises(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     monkeypatch.setattr(ctypes, "CDLL", lambda name: FakeLibc(1))
     assert trim_heap() is False and calls == [0, 0]                         # not even looked up
+
+
+def test_limit_heap_arenas_sets_glibcs_arena_cap_unless_the_operator_did(monkeypatch):
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: FakeLibc())
+    assert limit_heap_arenas() is True and calls == [(M_ARENA_MAX, 2)]
+    assert limit_heap_arenas(4) is True and calls[-1] == (M_ARENA_MAX, 4)
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "8")                  # set at start: left alone
+    assert limit_heap_arenas() is False and len(calls) == 2
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: object())   # no mallopt
+    assert limit_heap_arenas() is False
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: FakeLibc())
+    assert limit_heap_arenas() is False and len(calls) == 2     # not even looked up
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_limit_heap_arenas_is_accepted_by_glibc(monkeypatch):
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert limit_heap_arenas() is True
 
 
 def test_janitor_skips_its_turn_while_runs_train():
