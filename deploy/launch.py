@@ -36,6 +36,7 @@ from typing import Callable, Iterable, Iterator
 ROOT = Path(__file__).resolve().parent.parent       # streamlit_app.py and .streamlit/ live here
 HEALTH_PATH = "/_stcore/health"
 LOOPBACK = "127.0.0.1"
+HEAP_ARENAS = 2          # glibc malloc arenas of a server (lib/core/server.py HEAP_ARENAS)
 
 
 class ServerFailed(RuntimeError):
@@ -81,9 +82,12 @@ def streamlit_command(port: int, script: str = "streamlit_app.py", host: str = L
 
 
 def server_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
-    """The server's environment: `base` (default: ours), unbuffered output so the log is
-    current, then `extra` (MNIST_SOURCE="sample", TENSORLAB_CORES="1", ...)."""
-    return {**(os.environ if base is None else base), "PYTHONUNBUFFERED": "1", **extra}
+    """The server's environment: glibc's malloc arenas capped at 2 unless `base` says
+    otherwise (lib/core/server.py `limit_heap_arenas`: set at process start it holds for every
+    thread, memory that does not creep class after class), `base` (default: ours),
+    unbuffered output so the log is current, then `extra` (MNIST_SOURCE="sample", ...)."""
+    return {"MALLOC_ARENA_MAX": str(HEAP_ARENAS), **(os.environ if base is None else base),
+            "PYTHONUNBUFFERED": "1", **extra}
 
 
 # ---------------------------------------------------------------- processes

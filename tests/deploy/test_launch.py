@@ -98,7 +98,8 @@ def test_the_environment_is_ours_unbuffered_plus_the_extras():
     env = launch.server_env({"PATH": "/bin", "MNIST_SOURCE": "keras"}, MNIST_SOURCE="sample",
                             TENSORLAB_CORES="1")
     assert env == {"PATH": "/bin", "PYTHONUNBUFFERED": "1", "MNIST_SOURCE": "sample",
-                   "TENSORLAB_CORES": "1"}
+                   "TENSORLAB_CORES": "1", "MALLOC_ARENA_MAX": "2"}
+    assert launch.server_env({"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"   # the operator's
 
 
 def test_free_ports_are_distinct_and_avoid_the_excluded():
