@@ -62,3 +62,51 @@ def in_fragment() -> bool | None:
         return ThreadState.get().fragment_id is not None
     except (ImportError, AttributeError, LookupError, RuntimeError):    # RuntimeError: no
         return None                                     # script run on this thread
+
+
+def keep_a_runs_last_messages() -> bool:
+    """Let a run's last messages reach the browser when a fragment's tick comes right after it.
+
+    In Streamlit 1.67 a run that ends marks its script runner stopped while its last messages
+    may still wait on the session's event loop. A fragment's tick handled in that gap (a
+    class's card ticks every 2 s) is refused by the stopped runner, so `AppSession` makes a new
+    one at once, and the old run's waiting messages are then dropped as coming from a
+    "non-current ScriptRunner". Seen in a class: a student's run ended with a full rerun whose
+    end never arrived, and their page said "running" with Start disabled for good (4 of 30).
+
+    This replaces `AppSession._create_scriptrunner` with one that, for a fragment's rerun
+    refused by a runner that still exists, makes the new runner one turn of the event loop
+    later, after the messages the old runner had already posted. Returns True when in place;
+    False (and nothing changed) if the internals are gone; tests/unit/ui/test_internals.py
+    fails loudly when an upgrade changes them or fixes the race itself.
+    """
+    try:
+        from streamlit.runtime.app_session import AppSession, AppSessionState
+        original = AppSession._create_scriptrunner
+        shutting_down = AppSessionState.SHUTDOWN_REQUESTED
+    except (ImportError, AttributeError):
+        return False
+    if getattr(original, "keeps_last_messages", False):
+        return True
+
+    def _create_scriptrunner(self, initial_rerun_data) -> None:
+        old = getattr(self, "_scriptrunner", None)
+        loop = getattr(self, "_event_loop", None)
+        if old is None or loop is None or not getattr(initial_rerun_data, "fragment_id", None):
+            return original(self, initial_rerun_data)
+
+        def later() -> None:
+            if getattr(self, "_state", None) == shutting_down:
+                return
+            current = getattr(self, "_scriptrunner", None)
+            if current is not None and current is not old \
+                    and current.request_rerun(initial_rerun_data):
+                return                          # a runner made meanwhile takes the tick
+            original(self, initial_rerun_data)
+
+        loop.call_soon(later)
+
+    _create_scriptrunner.keeps_last_messages = True
+    _create_scriptrunner.replaced = original
+    AppSession._create_scriptrunner = _create_scriptrunner
+    return True

@@ -233,6 +233,7 @@ def start_server_housekeeping() -> None:
     background (lib/core/tf.py) and the janitor (lib/core/server.py), wired together by
     lib/train/warm.py. Pages that do not train never wait for any of it."""
     from lib.train.warm import start_housekeeping
-    from lib.ui.internals import keep_keras_state_between_runs
+    from lib.ui.internals import keep_a_runs_last_messages, keep_keras_state_between_runs
 
+    keep_a_runs_last_messages()
     start_housekeeping(keep_keras_state_between_runs)
