@@ -28,6 +28,10 @@ MIN_RATIO = 1.35
 
 # Every chart on the page has drawn its SVG with some text in it.
 DRAWN = """() => {
+  // the run is over first: its figures are sent after the rest of the page (figures_last),
+  // so before that only some of the page's charts may be there
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   const charts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')];
   return charts.length > 0 &&
          charts.every(c => c.querySelector('.js-plotly-plot svg.main-svg text'));

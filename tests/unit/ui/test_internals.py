@@ -130,13 +130,32 @@ async def _last_message_after_a_tick(patched: bool) -> tuple[int, int]:
         AppSession._create_scriptrunner = saved
 
 
-def test_a_runs_last_message_survives_a_fragments_tick_with_the_workaround():
+def _in_a_fresh_thread(patched: bool) -> tuple[int, int]:
+    """asyncio.run in a thread of its own: the test's thread may hold another test's loop."""
     import asyncio
-    assert asyncio.run(_last_message_after_a_tick(patched=True)) == (1, 1)
+    import threading
+
+    out = {}
+
+    def run() -> None:
+        try:
+            out["result"] = asyncio.run(_last_message_after_a_tick(patched))
+        except BaseException as exc:        # re-raised in the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    if "error" in out:
+        raise out["error"]
+    return out["result"]
+
+
+def test_a_runs_last_message_survives_a_fragments_tick_with_the_workaround():
+    assert _in_a_fresh_thread(patched=True) == (1, 1)
 
 
 def test_streamlit_still_drops_a_runs_last_message_when_a_tick_comes_first():
     """What the workaround exists for. If this fails after an upgrade, Streamlit fixed the
     race (or changed AppSession): check, then drop keep_a_runs_last_messages."""
-    import asyncio
-    assert asyncio.run(_last_message_after_a_tick(patched=False)) == (0, 1)
+    assert _in_a_fresh_thread(patched=False) == (0, 1)
