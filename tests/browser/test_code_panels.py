@@ -6,7 +6,7 @@ Every page, in both modes (a laptop at 1400x900; a projector at 1280x720 with
 <code> are no wider inside than the box that shows them (scrollWidth <= clientWidth + 1).
 """
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from lib.site.chapter import PAGES
 from tests.browser.helpers import open_app_page, screenshot
@@ -23,6 +23,9 @@ CUT_BLOCKS = """() => [...document.querySelectorAll('[data-testid="stCode"]')].f
         .map(el => `${el.tagName} ${el.scrollWidth} > ${el.clientWidth} px: `
                    + block.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]);
 })"""
+# Code panels are drawn by a chunk the browser loads lazily: until it has run, a grey
+# skeleton stands where each block will be, so count only once none is left.
+SKELETON = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]'
 FIRST_SCREEN_CODE = """() => [...document.querySelectorAll('[data-testid="stCode"]')].filter(block => {
     const box = block.getBoundingClientRect();
     return box.width > 0 && box.bottom > 0 && box.top < window.innerHeight; }).length"""
@@ -39,6 +42,7 @@ def test_first_screen_code_panels_are_not_cut(browser, app_url, mode):
         for chapter_page in PAGES:
             path = "" if chapter_page is PAGES[0] else chapter_page.url_path
             open_app_page(page, app_url, path + query)
+            expect(page.locator(SKELETON)).to_have_count(0, timeout=60_000)
             checked += page.evaluate(FIRST_SCREEN_CODE)
             try:       # the blocks are drawn with the run; give the browser time to lay out
                 page.wait_for_function(f"() => ({CUT_BLOCKS})().length === 0", timeout=5_000)
