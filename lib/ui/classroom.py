@@ -48,7 +48,9 @@ from lib.site.settings import MAX_TEXT, query_string
 from lib.site.views import CLASS_ROOM
 from lib.ui.bound import apply, setting_value, settings_row
 from lib.ui.mode import height, requested
-from lib.ui.nav import full_url, page_exists
+from lib.train.live import RUNNING
+from lib.ui.live import NAIVE_RUN, QUICKSTART_RUN, on_tick
+from lib.ui.nav import came_back, full_url, page_exists
 from lib.ui.widgets import lazy_expander, plotly
 
 __all__ = ["Seat", "answers_csv", "class_join_card", "class_mode", "class_poll_controls",
@@ -64,6 +66,7 @@ TEACHER_COOKIE = "tensorlab_teacher"    # "K7PX4M.<key>"
 
 TEACHER_EVERY = 1.0     # s: the projector's "answered n of m" follows within about a second
 STUDENT_EVERY = 2.0     # s: a question appears on a student's page within about two
+TRAINING_RUNS = {"train_naive": NAIVE_RUN, "first_network": QUICKSTART_RUN}  # page -> its run
 REFRESH_S = 10.0        # s: the class is read again at least this often (who went away)
 TOUCH_EVERY = 10.0      # s: a student tells the store they are still here
 
@@ -315,7 +318,10 @@ def class_mode(url_path: str) -> None:
         else:
             _student_sidebar(seat)
     if seat is not None and not seat.teacher:
-        _student_card()
+        if _training_here(url_path):
+            _student_card_still()       # the live panel's tick looks for news (_tick_in_run)
+        else:
+            _student_card()
 
 
 # ---------------------------------------------------------------- a student
@@ -416,10 +422,63 @@ def _fresh_view(store: ClassStore, seat: Seat, cache: dict) -> ClassView:
     return cache["view"]
 
 
+# While a student's own run trains, the card does not tick: its 2 s tick is a fragment run
+# of its own (Streamlit's rerun machinery, the card's elements sent again), and 30 students'
+# ticks cost the class ~15% of its training share (bench/class_mode.py, pairs: 0.84 of the
+# plain class). The live panel already ticks every 0.4 s to train; _tick_in_run, called
+# there, reads the class's version numbers every STUDENT_EVERY s (one cheap read) and redraws
+# the page only when the teacher did something (a question, a reveal, a view sent). When the
+# run stops, the panel redraws the page, which draws the ticking card again. Two fragments
+# under two names, as the live panel's: a stale tick of the ticking one is dropped.
+
+def _training_here(url_path: str) -> bool:
+    """This run draws a training page whose run is training (not one that was left running
+    on another page: the page pauses that one)."""
+    key = TRAINING_RUNS.get(url_path)
+    state = st.session_state.get(key) if key else None
+    return state is not None and state.run.status == RUNNING and not came_back()
+
+
+def _tick_in_run() -> None:
+    """Called by the live panel on each tick of a run in progress, for a student in a
+    class: every STUDENT_EVERY s one versions read (and the "still here" touch); a full
+    rerun when something the card shows changed. A store that is down changes nothing."""
+    seat = st.session_state.get(SEAT)
+    if seat is None or seat.teacher:
+        return
+    cache, now = _cache(), time.monotonic()
+    if now - cache.get("tick_in_run", 0.0) < STUDENT_EVERY:
+        return
+    cache["tick_in_run"] = now
+    try:
+        store = class_store()
+        versions = store.versions(seat.code)
+        if versions is not None and now - cache.get("touched", 0.0) > TOUCH_EVERY:
+            cache["touched"] = now
+            store.touch(seat.code, seat.secret)
+    except (StoreDown, Refused):
+        return
+    if versions is None or _watched(versions, False) != _watched(cache.get("versions"), False):
+        st.rerun(scope="app")
+
+
+on_tick(_tick_in_run)
+
+
 @st.fragment(run_every=STUDENT_EVERY)
 def _student_card() -> None:
     """The student's view of the class, at the top of whatever page they are on: the
     teacher's view to open, the question to answer. Polls the class's versions."""
+    _card()
+
+
+@st.fragment
+def _student_card_still() -> None:
+    """The same card while the student's run trains: it never ticks (see _tick_in_run)."""
+    _card()
+
+
+def _card() -> None:
     seat, cache = class_seat(), _cache()
     if seat is None or seat.teacher:
         return

@@ -84,6 +84,15 @@ def _mark_in_progress(state_key: str, in_progress: bool) -> None:
 LIVE_EVERY_S = 0.4
 LIVE_BUDGET_S = 0.45
 LIVE_REDRAW_S = 1.0
+TICK_HOOKS: list[Callable[[], None]] = []     # called on each tick of a run in progress
+
+
+def on_tick(hook: Callable[[], None]) -> None:
+    """Have `hook()` called on every tick of a live panel whose run is in progress (after
+    its burst, inside the fragment: it may st.rerun(scope="app")). Class mode uses it so a
+    training student's class card need not tick on its own (lib/ui/classroom.py)."""
+    if hook not in TICK_HOOKS:
+        TICK_HOOKS.append(hook)
 
 
 def _clock(seconds: float | None) -> str:
@@ -214,6 +223,8 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
                      lambda: show(force=False))
             if run.status != RUNNING:
                 st.rerun(scope="app")    # finished (done / diverged): stop ticking
+            for hook in TICK_HOOKS:
+                hook()
             others = SHARED.busy_runs(besides=run)
             show()
         with body:

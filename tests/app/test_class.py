@@ -12,7 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from lib.quiz import make_question
 from lib.ui import classroom
+from lib.classroom.store import StoreDown
 from lib.ui.classroom import SEAT, SEAT_COOKIE, TEACHER_COOKIE, Seat
+from lib.ui.live import NAIVE_RUN
 from tests.app.helpers import APP, plotly_specs
 
 CLASS = "pages/class_room.py"
@@ -368,3 +370,88 @@ def test_a_session_not_in_a_class_never_touches_the_store(monkeypatch):
     at.session_state[classroom.JOIN_BOX] = True
     ok(at.run())
     assert "class_join_code" in {t.key for t in at.text_input}
+
+
+# ---------------------------------------------------------------- a student who is training
+
+def tick_script():
+    """The live panel's tick as a training student's session runs it: the card was drawn
+    once (the full run before), then the panel's hook (classroom._tick_in_run)."""
+    import streamlit as st
+
+    from lib.ui import classroom
+
+    if "card_drawn" not in st.session_state:
+        st.session_state["card_drawn"] = True
+        classroom._fresh_view(classroom.class_store(), st.session_state[classroom.SEAT],
+                              classroom._cache())
+    classroom._tick_in_run()
+
+
+def test_the_live_panels_tick_brings_a_training_student_the_teachers_news(class_store,
+                                                                            monkeypatch):
+    """While a student's run trains, their card does not tick; the live panel's tick reads the
+    class's versions (every STUDENT_EVERY s) and redraws the page only when the teacher did
+    something the card shows. A store that is down changes nothing."""
+    import streamlit
+
+    from lib.ui.live import TICK_HOOKS
+
+    assert classroom._tick_in_run in TICK_HOOKS           # registered with the live panel
+    code, key = class_store.create_class()
+    secret, me = class_store.join(code)
+    reruns, touched = [], []
+    monkeypatch.setattr(streamlit, "rerun", lambda scope="app": reruns.append(scope))
+    monkeypatch.setattr(classroom, "STUDENT_EVERY", 0.0)
+    real_touch = class_store.touch
+    monkeypatch.setattr(class_store, "touch",
+                        lambda *a: (touched.append(a), real_touch(*a))[1])
+    at = AppTest.from_function(tick_script, default_timeout=60)
+    at.session_state[SEAT] = Seat(code, "student", secret, me.member_id)
+    ok(at.run())
+    assert reruns == [] and touched == [(code, secret)]   # nothing new; "still here" said
+    ok(at.run())
+    assert reruns == [] and len(touched) == 1             # touched every TOUCH_EVERY s only
+    class_store.put_question(code, key, "broadcast", "basic", 7)
+    ok(at.run())
+    assert reruns == ["app"]                              # the question: the page is redrawn
+    monkeypatch.setattr(classroom, "STUDENT_EVERY", 60.0)
+    class_store.put_question(code, key, "broadcast", "basic", 8)
+    ok(at.run())
+    assert reruns == ["app"]                              # not more often than STUDENT_EVERY
+
+    def down():
+        raise StoreDown("The class store cannot be reached.")
+
+    monkeypatch.setattr(classroom, "STUDENT_EVERY", 0.0)
+    monkeypatch.setattr(classroom, "class_store", down)
+    ok(at.run())
+    assert reruns == ["app"]                              # a store that is down: no rerun
+
+
+def test_a_training_students_card_does_not_tick_until_the_run_stops(class_store, monkeypatch):
+    """The router draws the still card on a training page whose run is training, and the
+    ticking card everywhere else, including once the run is over."""
+    drawn = []
+    for name in ("_student_card", "_student_card_still"):
+        original = getattr(classroom, name)
+        monkeypatch.setattr(classroom, name,
+                            lambda original=original, name=name: (drawn.append(name),
+                                                                  original())[1])
+    teacher, seat = start_class()
+    student = join(seat.code, "pages/train_naive.py")
+    student.number_input(key="naive_epochs").set_value(20)   # longer than this test's ticks
+    ok(student.run())
+    assert drawn[-1] == "_student_card"
+    student.button(key="naive_start").click().run()
+    ok(student)
+    run = student.session_state[NAIVE_RUN].run
+    assert run.status == "running" and drawn[-1] == "_student_card_still"
+    question = ask(teacher)
+    ok(student.run())                                      # the redraw the panel's tick asks for
+    assert any(c.value == question.code for c in student.code)
+    assert run.status == "running" and drawn[-1] == "_student_card_still"
+    student.button(key="naive_pause").click().run()
+    ok(student)
+    assert run.status == "paused"
+    assert drawn[-1] == "_student_card"                    # ticking again once it stops
