@@ -455,3 +455,23 @@ def test_a_training_students_card_does_not_tick_until_the_run_stops(class_store,
     ok(student)
     assert run.status == "paused"
     assert drawn[-1] == "_student_card"                    # ticking again once it stops
+
+
+def test_the_revealed_chart_is_built_once_per_tally_not_on_every_tick(class_store, monkeypatch):
+    """The teacher's live part ticks every second beside a training class: the answers'
+    chart is made again only when the tally changed, and drawn on every tick."""
+    built = []
+    real = classroom.poll_bars
+    monkeypatch.setattr(classroom, "poll_bars", lambda *a, **k: (built.append(a), real(*a, **k))[1])
+    teacher, seat = start_class()
+    ana = join(seat.code)
+    question = ask(teacher)
+    qid = class_store.view(seat.code).question.qid
+    ok(ana.run())
+    answer(ana, qid, question.answer_text)
+    teacher.button(key="class_reveal").click().run()
+    ok(teacher)
+    for _ in range(3):                                   # three ticks of the live part
+        ok(teacher.run())
+        assert sum(plotly_specs(teacher)[0]["data"][0]["y"]) == 1
+    assert len(built) == 1
