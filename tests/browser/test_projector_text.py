@@ -32,6 +32,9 @@ DRAWN = """() => {
   // so before that only some of the page's charts may be there
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  // a chart whose JavaScript is still loading is a grey skeleton, not yet a chart: on a busy
+  // machine the live panel's two charts were still skeletons when the others were drawn
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')) return false;
   const charts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')];
   return charts.length > 0 &&
          charts.every(c => c.querySelector('.js-plotly-plot svg.main-svg text'));
