@@ -475,3 +475,30 @@ def test_the_revealed_chart_is_built_once_per_tally_not_on_every_tick(class_stor
         ok(teacher.run())
         assert sum(plotly_specs(teacher)[0]["data"][0]["y"]) == 1
     assert len(built) == 1
+
+
+def test_a_new_split_redraws_the_train_page_from_the_cards_tick(class_store, monkeypatch):
+    """The split offer never ticks of its own: the card's tick reads the class again when its
+    state moved, and a new group for this student redraws the page once (where the offer is
+    read again); nothing more on the next ticks."""
+    import streamlit
+
+    from lib.ui.class_runs import SPLIT_SEEN, _split_moved
+
+    assert _split_moved in classroom.CHANGE_HOOKS
+    teacher, seat = start_class()
+    student = join(seat.code, "pages/train_naive.py")
+    assert student.session_state[SPLIT_SEEN][1] is None        # the offer was read: no split
+    reruns = []
+    monkeypatch.setattr(streamlit, "rerun", lambda scope="app": reruns.append(scope))
+    ok(student.run())
+    assert reruns == []
+    class_store.split_room(seat.code, seat.secret, [{"learning_rate": 1e-3},
+                                                   {"learning_rate": 0.1}])
+    ok(student.run())                        # the card's tick: the class is read again
+    assert reruns == ["app"]
+    assert student.session_state[SPLIT_SEEN][1] == {"learning_rate": 1e-3}
+    said = [e.value for e in (*student.info, *student.caption)]
+    assert any("teacher gave your group" in text for text in said)   # 1e-3: already set
+    ok(student.run())
+    assert reruns == ["app"]                 # once
