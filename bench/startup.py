@@ -1,9 +1,10 @@
 """Startup figures: a cold start phase by phase, Home's rerun with a new digit, and Start ->
-first batch on screen on both training pages.
+first batch on screen on both training pages, every page's first view on a warm server.
 
     python bench/startup.py                  # everything: a table, then one JSON line
     python bench/startup.py --cold 5         # five cold starts (median and all of them)
-    python bench/startup.py --only cold      # only the cold start (also: rerun, first-batch)
+    python bench/startup.py --only cold      # only the cold start (also: rerun, first-batch,
+                                             # first-view)
     python bench/startup.py --root /tmp/old  # the same bench on another checkout's app
     python bench/startup.py --help
 
@@ -27,6 +28,10 @@ has not drawn before.
 First batch = on a server whose TensorFlow warm-up has finished, the click on Start -> the
 run marker beside the status line (lib/ui/live.py) says batch 1 in Chromium (median of
 three fresh pages each, after one that is not counted).
+First view = on that same warm server, each page opened in a fresh browser context until it
+is idle and no loading placeholder is left, every chart drawn (bench/first_view.py):
+`page_first_view_s` {page: seconds} with its median and max, and the same in a fresh tab of
+a browser that has shown Home (`page_first_view_warm_cache_s`).
 Nothing here asserts a time.
 """
 from __future__ import annotations
@@ -179,9 +184,27 @@ def first_batches(browser, url: str) -> dict:
             for name in ("train_naive", "first_network")}
 
 
-def browser_figures(cold_runs: int, with_first_batch: bool) -> dict | None:
-    """The cold starts (and, on the last server, the first batches); None without Chromium
-    or Playwright."""
+def warm_server_figures(with_first_batch: bool, with_first_view: bool):
+    """What the last cold start's server measures once it is warm: Start -> first batch on
+    both training pages, and every page's first view (bench/first_view.py)."""
+    def then(browser, url: str) -> dict:
+        out: dict = {}
+        if with_first_view:
+            import first_view                                # bench/first_view.py
+            first_view.warm_up(browser, url)                 # the server's first runs
+            out["page_first_view_s"] = first_view.first_view_seconds(browser, url)
+            out["page_first_view_warm_cache_s"] = first_view.first_view_seconds(
+                browser, url, warm_cache=True)
+        if with_first_batch:
+            out["first_batch"] = first_batches(browser, url)
+        return out
+    return then
+
+
+def browser_figures(cold_runs: int, with_first_batch: bool,
+                    with_first_view: bool = False) -> dict | None:
+    """The cold starts (and, on the last server, the first batches and the first views);
+    None without Chromium or Playwright."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -194,13 +217,15 @@ def browser_figures(cold_runs: int, with_first_batch: bool) -> dict | None:
         try:
             for i in range(cold_runs):
                 last = i == cold_runs - 1
-                runs.append(cold_start(browser, first_batches if with_first_batch and last
-                                       else None))
+                warm = with_first_batch or with_first_view
+                runs.append(cold_start(browser, warm_server_figures(
+                    with_first_batch, with_first_view) if warm and last else None))
                 print(f"cold start {i + 1}/{cold_runs}: " + ", ".join(
                     f"{k} {v}" for k, v in runs[-1].items() if k != "then"), file=sys.stderr)
         finally:
             browser.close()
-    return {"runs": runs, "first_batch": runs[-1].get("then") if runs else None}
+    then = (runs[-1].get("then") or {}) if runs else {}
+    return {"runs": runs, **then}
 
 
 def rerun_seconds(repeats: int = 9) -> float:
@@ -232,7 +257,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the checkout whose app is started and measured, e.g. an older "
                              "commit's `git worktree add /tmp/old <commit>` (default: this one)")
-    parser.add_argument("--only", choices=("cold", "rerun", "first-batch"), action="append",
+    parser.add_argument("--only", choices=("cold", "rerun", "first-batch", "first-view"),
+                        action="append",
                         help="measure only this (repeatable); default: everything")
     return parser.parse_args(argv)
 
@@ -242,11 +268,11 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     APP_ROOT = args.root.resolve()
     sys.path.insert(0, str(APP_ROOT))        # its lib/, before anything of lib is imported
-    wanted = set(args.only or ("cold", "rerun", "first-batch"))
+    wanted = set(args.only or ("cold", "rerun", "first-batch", "first-view"))
     figures: dict = {"root": str(APP_ROOT), "sample_load_s": round(sample_load_seconds(), 4)}
-    if wanted & {"cold", "first-batch"}:
+    if wanted & {"cold", "first-batch", "first-view"}:
         found = browser_figures(max(1, args.cold) if "cold" in wanted else 1,
-                                "first-batch" in wanted)
+                                "first-batch" in wanted, "first-view" in wanted)
         if found is None:
             figures["cold_start_home_s"] = None
         else:
@@ -259,8 +285,14 @@ def main(argv=None) -> None:
                 figures["cold_start_home_s"] = figures.get("home_idle_median_s")
                 figures["cold_start_home_all_s"] = [r["home_idle_s"] for r in runs]
                 figures["warm_up_failed"] = any(r["warm_up_failed"] for r in runs)
-            for name, seconds in (found["first_batch"] or {}).items():
+            for name, seconds in (found.get("first_batch") or {}).items():
                 figures[f"start_to_first_batch_s_{name}"] = seconds
+            for key in ("page_first_view_s", "page_first_view_warm_cache_s"):
+                if key in found:
+                    values = list(found[key].values())
+                    figures[key] = found[key]
+                    figures[key[:-2] + "_median_s"] = round(statistics.median(values), 2)
+                    figures[key[:-2] + "_max_s"] = round(max(values), 2)
     if "rerun" in wanted:
         figures["home_rerun_s"] = round(rerun_seconds(), 3)
     for k, v in figures.items():
