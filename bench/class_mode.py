@@ -457,7 +457,7 @@ class ClassBench:
 TRAINING_KEYS = ("done", "wall_s", "time_to_done_s", "aggregate_samples_per_s",
                  "bare_samples_per_s", "aggregate_share_of_bare", "fairness_max_over_min",
                  "tick_p95_s", "rerun_p95_s_loaded", "peak_rss_mb", "deterministic",
-                 "students_per_replica", "loadavg_1m")
+                 "students_per_replica", "loadavg_1m", "server_cpu_s", "server_cpu_us_per_sample")
 
 
 def training(fig: dict) -> dict:
@@ -544,7 +544,13 @@ async def run(b, solo: Student, bare: dict) -> dict:
         records.append({"pair": i + 1, "plain_share_of_bare": p, "class_mode_share_of_bare": m,
                         "ratio": _r(m / p, 3) if p and m else None,
                         "plain_done": plain_fig.get("done"), "class_mode_done": mode_fig.get("done"),
-                        "answer_to_tally_p95_s": room_fig.get("answer_to_tally_p95_s")})
+                        "answer_to_tally_p95_s": room_fig.get("answer_to_tally_p95_s"),
+                        # like with like: wall time moves with the machine's noise, the server's
+                        # CPU per sample less; the spread of finishing times shows a stall
+                        "plain_cpu_us_per_sample": plain_fig.get("server_cpu_us_per_sample"),
+                        "class_mode_cpu_us_per_sample": mode_fig.get("server_cpu_us_per_sample"),
+                        "plain_time_to_done_s": plain_fig.get("time_to_done_s"),
+                        "class_mode_time_to_done_s": mode_fig.get("time_to_done_s")})
         b.say(f"class mode pair {i + 1}/{pairs}: " + json.dumps(records[-1]))
     ratios = [r["ratio"] for r in records if r["ratio"] is not None]
     out.update(room_fig)                       # the last class's room figures

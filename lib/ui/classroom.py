@@ -19,8 +19,9 @@ Where things live:
 What it costs: a session that is not in a class reads nothing from the store (one dict
 lookup per run; the URL and cookies are looked at once per session). A session in a class
 runs one small fragment: the teacher's every TEACHER_EVERY s on the Class page, a student's
-every STUDENT_EVERY s on any page, each reading one version triple (store.versions) and
-the class itself only when a number changed (or every REFRESH_S, for who went away).
+every STUDENT_EVERY s on any page (the ticker: it draws nothing and redraws the page when the
+student's card would change), each reading one version triple (store.versions) and the class
+itself only when a number changed (or, for the teacher, every REFRESH_S: who went away).
 
 Everything a user types or a URL carries goes through lib.classroom.names' whitelists and
 lib.quiz's answer parser; nothing typed is ever drawn as HTML (nicknames and messages are
@@ -318,10 +319,9 @@ def class_mode(url_path: str) -> None:
         else:
             _student_sidebar(seat)
     if seat is not None and not seat.teacher:
-        if _training_here(url_path):
-            _student_card_still()       # the live panel's tick looks for news (_tick_in_run)
-        else:
-            _student_card()
+        _student_card()
+        if not _training_here(url_path):   # while the run trains, the live panel's tick looks
+            _student_ticker()              # for news (_tick_in_run)
 
 
 # ---------------------------------------------------------------- a student
@@ -422,14 +422,16 @@ def _fresh_view(store: ClassStore, seat: Seat, cache: dict) -> ClassView:
     return cache["view"]
 
 
-# While a student's own run trains, the card does not tick: its 2 s tick is a fragment run
-# of its own (Streamlit's rerun machinery, the card's elements sent again), and 30 students'
-# ticks cost the class ~15% of its training share (bench/class_mode.py, pairs: 0.84 of the
-# plain class). The live panel already ticks every 0.4 s to train; _tick_in_run, called
-# there, reads the class's version numbers every STUDENT_EVERY s (one cheap read) and redraws
-# the page only when the teacher did something (a question, a reveal, a view sent). When the
-# run stops, the panel redraws the page, which draws the ticking card again. Two fragments
-# under two names, as the live panel's: a stale tick of the ticking one is dropped.
+# A student's card does not tick. Redrawn every STUDENT_EVERY s, it cost a 30-student class
+# 7% more server CPU per trained sample and 7-17% of its training share (bench/classroom.py
+# --class-mode, 3 epochs: 0.83-0.97 of the plain class) though it changed only when the
+# teacher did something: the students who had finished kept redrawing their cards (a question
+# with its code, the reveal) while the others trained. Now one small fragment that draws
+# nothing, the ticker, reads the class's version numbers every STUDENT_EVERY s and redraws the
+# page only when something the card shows changed (a question, a lock, a reveal, a view sent,
+# a split, the class ended or the student removed) or the store went down or came back.
+# While the student's own run trains, not even the ticker runs: the live panel ticks every
+# 0.4 s anyway and calls _tick_in_run, which does the same every STUDENT_EVERY s.
 
 def _training_here(url_path: str) -> bool:
     """This run draws a training page whose run is training (not one that was left running
@@ -439,30 +441,48 @@ def _training_here(url_path: str) -> bool:
     return state is not None and state.run.status == RUNNING and not came_back()
 
 
-def _tick_in_run() -> None:
-    """Called by the live panel on each tick of a run in progress, for a student in a
-    class: every STUDENT_EVERY s one versions read (and the "still here" touch); a full
-    rerun when something the card shows changed. A store that is down changes nothing."""
+def _look_for_news() -> None:
+    """One versions read (and, every TOUCH_EVERY s, the "still here" touch) for a student in
+    a class; a full rerun when the card would change: a version it watches moved, the class
+    is gone, or the store went down or came back since the card was drawn."""
     seat = st.session_state.get(SEAT)
     if seat is None or seat.teacher:
         return
     cache, now = _cache(), time.monotonic()
-    if now - cache.get("tick_in_run", 0.0) < STUDENT_EVERY:
-        return
-    cache["tick_in_run"] = now
     try:
         store = class_store()
         versions = store.versions(seat.code)
         if versions is not None and now - cache.get("touched", 0.0) > TOUCH_EVERY:
             cache["touched"] = now
             store.touch(seat.code, seat.secret)
-    except (StoreDown, Refused):
+    except StoreDown:
+        if not cache.get("down"):
+            st.rerun(scope="app")           # the card says the store is down
         return
-    if versions is None or _watched(versions, False) != _watched(cache.get("versions"), False):
+    except Refused:
+        return
+    if cache.get("down") or versions is None \
+            or _watched(versions, False) != _watched(cache.get("versions"), False):
         st.rerun(scope="app")
 
 
+def _tick_in_run() -> None:
+    """Called by the live panel on each tick of a run in progress: every STUDENT_EVERY s,
+    look for news (see _look_for_news)."""
+    cache, now = _cache(), time.monotonic()
+    if now - cache.get("tick_in_run", 0.0) < STUDENT_EVERY:
+        return
+    cache["tick_in_run"] = now
+    _look_for_news()
+
+
 on_tick(_tick_in_run)
+
+
+@st.fragment(run_every=STUDENT_EVERY)
+def _student_ticker() -> None:
+    """Draws nothing: looks for news every STUDENT_EVERY s (see _look_for_news)."""
+    _look_for_news()
 
 
 CHANGE_HOOKS: list = []     # hook(view, versions, seat), when a student's card read the class
@@ -470,23 +490,18 @@ CHANGE_HOOKS: list = []     # hook(view, versions, seat), when a student's card 
 
 def on_class_change(hook) -> None:
     """Have `hook(view, versions, seat)` called whenever a student's card has read the class
-    again (a version it watches moved, or REFRESH_S went by), inside the card's fragment (it
-    may st.rerun(scope="app")). The split offer (lib/ui/class_runs.py) uses it instead of a
+    again (a version it watches moved, or REFRESH_S went by), inside the card's run (it may
+    st.rerun(scope="app")). The split offer (lib/ui/class_runs.py) uses it instead of a
     tick of its own."""
     if hook not in CHANGE_HOOKS:
         CHANGE_HOOKS.append(hook)
 
 
-@st.fragment(run_every=STUDENT_EVERY)
+@st.fragment
 def _student_card() -> None:
     """The student's view of the class, at the top of whatever page they are on: the
-    teacher's view to open, the question to answer. Polls the class's versions."""
-    _card()
-
-
-@st.fragment
-def _student_card_still() -> None:
-    """The same card while the student's run trains: it never ticks (see _tick_in_run)."""
+    teacher's view to open, the question to answer. A fragment (an answer sent reruns the
+    card alone) that never ticks: the ticker redraws the page when the class changed."""
     _card()
 
 
@@ -502,6 +517,7 @@ def _card() -> None:
         if view.ended or me is None or me.removed:
             raise Refused("The class has ended. Thanks for taking part!" if view.ended else
                           "Your teacher took you out of the class.")
+        cache.pop("down", None)
         if cache.get("read_at") != read_before:
             for hook in CHANGE_HOOKS:           # the class was read again: e.g. a new split
                 hook(view, cache["versions"], seat)
@@ -509,6 +525,7 @@ def _card() -> None:
             cache["touched"] = time.monotonic()
             store.touch(seat.code, seat.secret)
     except StoreDown as down:
+        cache["down"] = True                    # the ticker redraws the card when it is back
         st.warning(plain(down.message), icon="🔌")
         return
     except Refused as refused:

@@ -424,16 +424,62 @@ def test_the_live_panels_tick_brings_a_training_student_the_teachers_news(class_
         raise StoreDown("The class store cannot be reached.")
 
     monkeypatch.setattr(classroom, "STUDENT_EVERY", 0.0)
+    real_store = classroom.class_store
     monkeypatch.setattr(classroom, "class_store", down)
     ok(at.run())
-    assert reruns == ["app"]                              # a store that is down: no rerun
+    assert reruns == ["app"] * 2                          # the store went down: the card says so
+    at.session_state[classroom.CACHE]["down"] = True      # (as the card notes when it did)
+    ok(at.run())
+    assert reruns == ["app"] * 2                          # down and said: nothing more
+    monkeypatch.setattr(classroom, "class_store", real_store)
+    ok(at.run())
+    assert reruns == ["app"] * 3                          # back: the card is drawn again
+
+
+def ticker_script():
+    """A student's page as the ticker sees it: the card drawn by the run before, then the
+    ticker's own run (its tick)."""
+    import streamlit as st
+
+    from lib.ui import classroom
+
+    if "card_drawn" not in st.session_state:
+        st.session_state["card_drawn"] = True
+        classroom._fresh_view(classroom.class_store(), st.session_state[classroom.SEAT],
+                              classroom._cache())
+    st.session_state["ticks"] = st.session_state.get("ticks", 0) + 1
+    classroom._student_ticker()
+
+
+def test_the_ticker_draws_nothing_and_redraws_the_page_only_for_news(class_store, monkeypatch):
+    """Away from a training run, the student's ticker reads the class's versions on every
+    tick, draws nothing, and asks for a full rerun only when the teacher did something."""
+    import streamlit
+
+    code, key = class_store.create_class()
+    secret, me = class_store.join(code)
+    reruns = []
+    monkeypatch.setattr(streamlit, "rerun", lambda scope="app": reruns.append(scope))
+    at = AppTest.from_function(ticker_script, default_timeout=60)
+    at.session_state[SEAT] = Seat(code, "student", secret, me.member_id)
+    ok(at.run())
+    ok(at.run())
+    assert reruns == [] and at.session_state["ticks"] == 2   # nothing new: nothing redrawn
+    assert not at.main.children or all(not c.children for c in at.main.children.values())
+    class_store.put_question(code, key, "broadcast", "basic", 7)
+    ok(at.run())
+    assert reruns == ["app"]                                 # the question: the page redrawn
+    assert not at.code and not at.text_input                 # by the page's card, not here
+    class_store.end_class(code, key)
+    ok(at.run())
+    assert reruns == ["app"] * 2                             # the class is over: said at once
 
 
 def test_a_training_students_card_does_not_tick_until_the_run_stops(class_store, monkeypatch):
-    """The router draws the still card on a training page whose run is training, and the
-    ticking card everywhere else, including once the run is over."""
+    """The router draws the card (which never ticks) and the ticker beside it on every page,
+    except on a training page whose run is training: there, no ticker."""
     drawn = []
-    for name in ("_student_card", "_student_card_still"):
+    for name in ("_student_card", "_student_ticker"):
         original = getattr(classroom, name)
         monkeypatch.setattr(classroom, name,
                             lambda original=original, name=name: (drawn.append(name),
@@ -442,19 +488,20 @@ def test_a_training_students_card_does_not_tick_until_the_run_stops(class_store,
     student = join(seat.code, "pages/train_naive.py")
     student.number_input(key="naive_epochs").set_value(20)   # longer than this test's ticks
     ok(student.run())
-    assert drawn[-1] == "_student_card"
+    assert drawn[-2:] == ["_student_card", "_student_ticker"]
+    del drawn[:]
     student.button(key="naive_start").click().run()
     ok(student)
     run = student.session_state[NAIVE_RUN].run
-    assert run.status == "running" and drawn[-1] == "_student_card_still"
+    assert run.status == "running" and drawn == ["_student_card"]
     question = ask(teacher)
     ok(student.run())                                      # the redraw the panel's tick asks for
     assert any(c.value == question.code for c in student.code)
-    assert run.status == "running" and drawn[-1] == "_student_card_still"
+    assert run.status == "running" and drawn == ["_student_card"] * 2
     student.button(key="naive_pause").click().run()
     ok(student)
     assert run.status == "paused"
-    assert drawn[-1] == "_student_card"                    # ticking again once it stops
+    assert drawn[-2:] == ["_student_card", "_student_ticker"]   # the ticker once it stops
 
 
 def test_the_revealed_chart_is_built_once_per_tally_not_on_every_tick(class_store, monkeypatch):
