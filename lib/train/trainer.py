@@ -183,6 +183,12 @@ def diverged_sentence(loss: float, epoch: int, batch: int, learning_rate: float)
 
 STUCK_ACCURACY = 0.15       # test accuracy at or below this after an epoch: near chance (10%)
 FLAT_PROBABILITY = 0.2      # a mean top probability below this: ten nearly equal probabilities
+# Test images the diagnosis runs forward to read the hidden units. The book preset on the
+# bundled sample stays near chance for its first epochs, and each of those epochs of every
+# student's run made one such pass: with 1,000 images, 6% of the server's samples in a class
+# of 30 (py-spy, which slowed the class, so an upper bound). 256 images tell a unit that
+# never fires, or fires for all, as well: the verdicts need 90% of the 512 units either way.
+DIAGNOSIS_IMAGES = 256
 SPIKE_LOSS = 2 * math.log(10)   # an epoch's mean loss above this: the steps overshot
 SMALL_LEARNING_RATE = 0.01
 
@@ -205,7 +211,7 @@ def diagnosis(epochs: list[EpochEvent], weights: Callable[[], list[np.ndarray]] 
     if weights is None:
         return stuck + "Try the preset 'faster: lr 0.1'."
     from lib.train.numpy_engine import forward, log_softmax     # pure NumPy
-    z1, _, logits = forward(*weights(), images[:1000])     # (1000, 512), _, (1000, 10)
+    z1, _, logits = forward(*weights(), images[:DIAGNOSIS_IMAGES])   # (256, 512), _, (256, 10)
     dead = int(np.sum(np.all(z1 <= 0, axis=0)))              # hidden units that never fire
     always = int(np.sum(np.all(z1 > 0, axis=0)))             # ... that fire for every image
     top_probability = float(np.exp(log_softmax(logits)).max(axis=1).mean())
