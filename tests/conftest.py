@@ -14,8 +14,20 @@ os.chdir(ROOT)  # AppTest.from_file("streamlit_app.py") and page paths are relat
 # example fails at random on a shared 2-core machine (a janitor's collection, a parallel test
 # run), which is how four 'failing examples' were recorded here that pass when re-run.
 # Speed is measured by bench/, not by tests.
+import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("tensorlab", deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("tensorlab")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per test process, for the browser tests and the deploy tests alike.
+    Playwright's sync API cannot be started a second time in a thread where it runs: a
+    deploy test that started its own, in a worker that had run a browser test file before,
+    failed with "using Playwright Sync API inside the asyncio loop" (CI on d18dc5e)."""
+    from tests.browser.conftest import chromium_browser
+    with chromium_browser() as b:
+        yield b

@@ -63,8 +63,9 @@ def app_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="session")
-def browser():
+@contextlib.contextmanager
+def chromium_browser():
+    """Debian's Chromium through Playwright's sync API (the `browser` fixture, tests/conftest.py)."""
     path = _chromium()
     if path is None:
         _skip_or_fail("no Chromium found (apt-get install chromium)")

@@ -387,44 +387,39 @@ def test_sigkill_of_the_launcher_takes_its_children_along(tmp_path):
 
 # ---------------------------------------------------------------- a student's view of a crash
 
-def test_a_student_whose_replica_dies_mid_run_is_told_the_run_is_lost(tmp_path):
+def test_a_student_whose_replica_dies_mid_run_is_told_the_run_is_lost(tmp_path, browser):
     """Chromium through HAProxy: a run in progress on "Train the naive network", then its
     replica is SIGKILLed. Streamlit's frontend reconnects, HAProxy sends it to a live
     replica, the page runs there in a fresh session and says plainly that the run is lost."""
     _need_haproxy()
     psutil = _psutil()
     from lib.ui.live import NAIVE_RUN, RUN_LOST
-    from tests.browser.conftest import CHROMIUM_ARGS, _chromium
     from tests.browser.helpers import open_app_page
-    chromium = _chromium()
-    if chromium is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)")
-        pytest.skip("no Chromium found (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     launcher = Launcher(tmp_path, "--replicas", "2")
+    context = None
     try:
         launcher.wait_ready()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1600})
-            page.set_default_timeout(60_000)
-            # eager, batch 16, 50 epochs: a run of minutes, so it is running when killed
-            open_app_page(page, f"http://127.0.0.1:{launcher.port}",
-                          "train_naive?naive_engine=eager&naive_batch=16&naive_epochs=50")
-            # by its role: an st.button or a form's submit button alike
-            page.get_by_role("button", name=re.compile("Start")).first.click()
-            expect(page).to_have_url(re.compile(rf"[?&]{NAIVE_RUN}=1"))
-            # the run marker beside the status line (lib/ui/live.py): a batch trained; the
-            # replica may still be importing TensorFlow, hence the long wait
-            expect(page.locator("[data-run-status]").first).to_have_attribute(
-                "data-batch", re.compile(r"^[1-9]\d*$"), timeout=90_000)
-            name = next(c["value"] for c in page.context.cookies() if c["name"] == "SERVERID")
-            victim = psutil.Process(launcher.replica_pids()[name])
-            victim.kill()
-            expect(page.get_by_text(RUN_LOST.split(" (")[0])).to_be_visible(timeout=90_000)
-            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-            browser.close()
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        # eager, batch 16, 50 epochs: a run of minutes, so it is running when killed
+        open_app_page(page, f"http://127.0.0.1:{launcher.port}",
+                      "train_naive?naive_engine=eager&naive_batch=16&naive_epochs=50")
+        # by its role: an st.button or a form's submit button alike
+        page.get_by_role("button", name=re.compile("Start")).first.click()
+        expect(page).to_have_url(re.compile(rf"[?&]{NAIVE_RUN}=1"))
+        # the run marker beside the status line (lib/ui/live.py): a batch trained; the
+        # replica may still be importing TensorFlow, hence the long wait
+        expect(page.locator("[data-run-status]").first).to_have_attribute(
+            "data-batch", re.compile(r"^[1-9]\d*$"), timeout=90_000)
+        name = next(c["value"] for c in page.context.cookies() if c["name"] == "SERVERID")
+        victim = psutil.Process(launcher.replica_pids()[name])
+        victim.kill()
+        expect(page.get_by_text(RUN_LOST.split(" (")[0])).to_be_visible(timeout=90_000)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     finally:
+        if context is not None:
+            context.close()
         launcher.close()
