@@ -34,7 +34,7 @@ from lib.site.views import TRAIN_NAIVE
 from lib.train.config import PRESETS
 from lib.train.live import FINISHED
 from lib.ui.bound import apply
-from lib.ui.classroom import Seat, class_seat, class_store, on_class_change, plain
+from lib.ui.classroom import Seat, class_seat, class_store, plain
 from lib.ui.mode import height as projector_height
 from lib.ui.widgets import plotly
 
@@ -169,27 +169,6 @@ def _my_group(store, me: Seat) -> dict[str, Any] | None:
     return group
 
 
-# The offer once ticked every 3 s of its own beside the card's 2 s, on the train page of every
-# student not training (before Start and once done): with the card's ticks, that polling cost
-# a 30-student class 11% of its training throughput (bench/classroom.py --class-mode, 3 epochs:
-# 0.878, 0.891, 0.888 of the plain class; 1.025 with neither ticking). Now only the card ticks.
-
-def _split_moved(view, versions, me: Seat) -> None:
-    """The card read the class again: when this student's group settings are not the ones
-    the page last offered, redraw the page once (the offer is read again there)."""
-    seen = st.session_state.get(SPLIT_SEEN)
-    if seen is None:
-        return                              # no offer drawn in this session yet: it reads its own
-    mine = next((m for m in view.members if m.member_id == me.member_id), None)
-    group = group_settings(view.split, mine.group) if view.split and mine is not None else None
-    if group != seen[1]:
-        st.session_state[SPLIT_SEEN] = ((me.code, me.member_id, versions.state), group)
-        st.rerun(scope="app")
-
-
-on_class_change(_split_moved)
-
-
 def _load(settings: PageSettings, values: dict, run) -> None:
     """The click: the group's settings go into the widgets; a finished run is cleared so the
     next Start trains with them (a run in progress keeps going: the page says to Reset)."""
@@ -202,8 +181,11 @@ def _load(settings: PageSettings, values: dict, run) -> None:
 def split_offer(settings: PageSettings = TRAIN_NAIVE, run=None, store=None) -> None:
     """"Your teacher gave your group: learning_rate=0.1" and a button that loads it, for a
     student in a class whose teacher split the room. Its own small fragment (the button's)
-    never ticks: the class card's tick notices a new split and redraws the page
-    (`_split_moved`). Nothing is drawn outside a class or without a split."""
+    never ticks: a split moves the class's state version, the student's ticker
+    (lib/ui/classroom.py) redraws the page, and the offer reads its group again there. (It
+    once ticked every 3 s of its own: with the card's ticks, that polling cost a 30-student
+    class 11% of its training share; bench/classroom.py --class-mode.) Nothing is drawn
+    outside a class or without a split."""
     me = in_class_as_student()
     if me is None:
         return

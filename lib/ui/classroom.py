@@ -485,18 +485,6 @@ def _student_ticker() -> None:
     _look_for_news()
 
 
-CHANGE_HOOKS: list = []     # hook(view, versions, seat), when a student's card read the class
-
-
-def on_class_change(hook) -> None:
-    """Have `hook(view, versions, seat)` called whenever a student's card has read the class
-    again (a version it watches moved, or REFRESH_S went by), inside the card's run (it may
-    st.rerun(scope="app")). The split offer (lib/ui/class_runs.py) uses it instead of a
-    tick of its own."""
-    if hook not in CHANGE_HOOKS:
-        CHANGE_HOOKS.append(hook)
-
-
 @st.fragment
 def _student_card() -> None:
     """The student's view of the class, at the top of whatever page they are on: the
@@ -511,16 +499,12 @@ def _card() -> None:
         return
     try:
         store = class_store()
-        read_before = cache.get("read_at")
         view = _fresh_view(store, seat, cache)
         me = next((m for m in view.members if m.member_id == seat.member_id), None)
         if view.ended or me is None or me.removed:
             raise Refused("The class has ended. Thanks for taking part!" if view.ended else
                           "Your teacher took you out of the class.")
         cache.pop("down", None)
-        if cache.get("read_at") != read_before:
-            for hook in CHANGE_HOOKS:           # the class was read again: e.g. a new split
-                hook(view, cache["versions"], seat)
         if time.monotonic() - cache.get("touched", 0.0) > TOUCH_EVERY:
             cache["touched"] = time.monotonic()
             store.touch(seat.code, seat.secret)

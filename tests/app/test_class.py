@@ -524,26 +524,34 @@ def test_the_revealed_chart_is_built_once_per_tally_not_on_every_tick(class_stor
     assert len(built) == 1
 
 
-def test_a_new_split_redraws_the_train_page_from_the_cards_tick(class_store, monkeypatch):
-    """The split offer never ticks of its own: the card's tick reads the class again when its
-    state moved, and a new group for this student redraws the page once (where the offer is
-    read again); nothing more on the next ticks."""
+def test_a_new_split_redraws_the_train_page_once_from_the_ticker(class_store, monkeypatch):
+    """The split offer never ticks of its own: a split moves the class's state version, the
+    student's ticker asks for one redraw of the page, and that redraw reads the group and
+    offers it, asking for no further one; nothing more on the next ticks."""
     import streamlit
 
-    from lib.ui.class_runs import SPLIT_SEEN, _split_moved
+    from lib.ui.class_runs import SPLIT_SEEN
 
-    assert _split_moved in classroom.CHANGE_HOOKS
     teacher, seat = start_class()
     student = join(seat.code, "pages/train_naive.py")
     assert student.session_state[SPLIT_SEEN][1] is None        # the offer was read: no split
     reruns = []
     monkeypatch.setattr(streamlit, "rerun", lambda scope="app": reruns.append(scope))
+    ticks = []
+    real = classroom._look_for_news
+    monkeypatch.setattr(classroom, "_look_for_news", lambda: (ticks.append(1), real())[1])
     ok(student.run())
-    assert reruns == []
+    assert reruns == [] and ticks                            # the ticker looked: nothing new
     class_store.split_room(seat.code, seat.secret, [{"learning_rate": 1e-3},
                                                    {"learning_rate": 0.1}])
-    ok(student.run())                        # the card's tick: the class is read again
+    ticker = AppTest.from_function(ticker_script, default_timeout=60)
+    ticker.session_state[SEAT] = student.session_state[SEAT]
+    ticker.session_state["card_drawn"] = True
+    ticker.session_state[classroom.CACHE] = dict(student.session_state[classroom.CACHE])
+    ok(ticker.run())                          # the student's ticker sees the state move
     assert reruns == ["app"]
+    ok(student.run())                         # the redraw it asks for
+    assert reruns == ["app"]                  # ... which asks for no other
     assert student.session_state[SPLIT_SEEN][1] == {"learning_rate": 1e-3}
     said = [e.value for e in (*student.info, *student.caption)]
     assert any("teacher gave your group" in text for text in said)   # 1e-3: already set
