@@ -10,6 +10,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)  # AppTest.from_file("streamlit_app.py") and page paths are relative to the root
 
+# What Plotly reads from sys.modules without importing it, imported before any test. A server
+# runs every page inside the router's `figures_may_run()` (lib/core/tf.py), which keeps the
+# warm-up from importing these half-way under a figure; but AppTests also run pages on their
+# own, outside the router, in a process where an earlier router test started the warm-up
+# ("partially initialized module 'pandas' has no attribute 'Series'" in Plotly, seen here).
+import pandas  # noqa: E402,F401
+import PIL.Image  # noqa: E402,F401
+
 # Hypothesis checks what a function returns, never how fast: its default 200 ms deadline per
 # example fails at random on a shared 2-core machine (a janitor's collection, a parallel test
 # run), which is how four 'failing examples' were recorded here that pass when re-run.

@@ -23,6 +23,13 @@ this module, and tests/unit/test_layout.py fails on any other module that import
   under the same lock, so two callers never import at once there either.
 - `ready()` says, without waiting, whether they would come back at once: a page can say
   "getting ready" honestly.
+- `figures_may_run()`: Plotly looks pandas and PIL up in sys.modules without importing
+  them (`get_module(..., should_load=False)`), so it would read a module that another thread
+  is half-way through importing. Keras imports pandas, so the warm-up imports those modules
+  first, alone: it waits until no page or fragment run is inside `figures_may_run()` (the
+  router runs every page inside it, lib/ui/nav.py `routing`; every fragment too), and runs
+  that start meanwhile wait the ~0.5 s for it. Before this, the first page's own run imported
+  pandas for the warm-up, about 1 s of a cold start (bench/startup.py).
 
 Only lib/train/naive.py asks at import time (the notebook's `keras`, `ops`, `tf` globals);
 every path of the app that imports it has asked the owner before (a run's initial weights),
@@ -31,15 +38,18 @@ so no thread waits for the warm-up while holding the import lock of a module it 
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 import threading
 import time
 import types
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 THREAD_NAME = "tensor-lab-warm-up"
 WAIT_S = 120.0            # a cold TensorFlow import is 5-7 s; on a crowded machine far more
+PEEKED = ("pandas", "PIL.Image")    # what Plotly looks up in sys.modules without importing it
 
 
 class TensorFlowUnavailable(RuntimeError):
@@ -61,12 +71,100 @@ def import_tensorflow_and_keras() -> tuple[types.ModuleType, types.ModuleType]:
     return tensorflow, keras
 
 
+class PeekGuard:
+    """Runs that may build or send a Plotly figure (readers, any number at once) against the
+    warm-up's import of the modules Plotly peeks at (the writer, once, alone).
+
+    `reading()` is reentrant in a thread (a fragment drawn inside its page's run) and waits
+    only while the writer is waiting or importing (the writer goes first, so 30 students'
+    runs cannot starve it). `released()` lets a reader that waits for the warm-up step out
+    meanwhile, so the warm-up never waits for a run that waits for it. `importing(names)`
+    waits until no run reads, imports `names`, and lets the runs in."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._local = threading.local()
+
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def _enter(self) -> None:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._readers += 1
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if self._readers == 0:
+                self._cond.notify_all()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        depth = self._depth()
+        if depth == 0:
+            self._enter()
+        self._local.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+            if depth == 0:
+                self._leave()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        depth = self._depth()
+        if depth == 0:
+            yield
+            return
+        self._local.depth = 0
+        self._leave()
+        try:
+            yield
+        finally:
+            self._enter()
+            self._local.depth = depth
+
+    def importing(self, names=PEEKED, import_module: Callable = importlib.import_module) -> None:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._writer = True
+            while self._readers:
+                self._cond.wait()
+        try:
+            for name in names:
+                try:
+                    import_module(name)
+                except ImportError:       # not installed: Plotly finds nothing to misread
+                    pass
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+    def state(self) -> tuple[int, bool]:
+        """(runs reading now, whether the import is waiting or under way): for tests."""
+        with self._cond:
+            return self._readers, self._writer
+
+
+GUARD = PeekGuard()
+
+
 class WarmUp:
     """The state behind the module's functions: one per process (`OWNER`); tests make their
     own with a stand-in for the import."""
 
-    def __init__(self, import_modules: Callable[[], tuple] = import_tensorflow_and_keras):
+    def __init__(self, import_modules: Callable[[], tuple] = import_tensorflow_and_keras,
+                 guard: PeekGuard | None = None, import_peeked: Callable[[], None] | None = None):
         self._import_modules = import_modules
+        self._guard = guard or GUARD
+        self._import_peeked = import_peeked or self._guard.importing
         self._lock = threading.Lock()          # the import, and starting the thread
         self._modules: tuple | None = None     # (tensorflow, keras) once imported
         self._import_error: BaseException | None = None
@@ -96,7 +194,9 @@ class WarmUp:
         """(tensorflow, keras), once the warm-up (if any was started) is over."""
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            if not self._done.wait(timeout):
+            with self._guard.released():       # the warm-up may wait for this run's share
+                done = self._done.wait(timeout)
+            if not done:
                 raise TensorFlowUnavailable(
                     f"TensorFlow's warm-up is still running after {timeout:g} s (a very busy "
                     "machine?); try again in a moment.")
@@ -132,6 +232,7 @@ class WarmUp:
         start, error = time.perf_counter(), ""
         waited = start - waited
         try:
+            self._import_peeked()              # pandas, PIL: while no run may draw a figure
             self.modules()                     # TensorFlow, then Keras
             steps()                            # e.g. one tiny step of each engine kind
         except Exception as exc:               # the pages that train say so themselves
@@ -156,16 +257,18 @@ def start_warm_up(steps: Callable[[], None] = lambda: None, freeze: bool = True,
                   wait: Callable[[], object] = lambda: None) -> threading.Thread:
     """Once per server process: the warm-up in a background thread (later calls return it):
     `wait()` (the server's: until the first page has been sent, lib/core/server.py
-    `wait_until_quiet`), TensorFlow and Keras imported, then `steps()` (the server's:
-    lib/train/warm.py), then a collection and `gc.freeze()`.
-
-    Plotly looks pandas and PIL up in sys.modules without waiting for an import in flight,
-    so a module half-imported by the warm-up thread could break a figure on another page:
-    those imports finish here, in the caller, first."""
-    import pandas  # noqa: F401
-    import PIL.Image  # noqa: F401
-
+    `wait_until_quiet`), pandas and PIL imported while no run is inside `figures_may_run()`
+    (Plotly reads them from sys.modules without waiting for an import in flight), TensorFlow
+    and Keras imported, then `steps()` (the server's: lib/train/warm.py), then a collection
+    and `gc.freeze()`. Nothing is imported in the caller: it is the first page's run."""
     return OWNER.start(steps, freeze, wait)
+
+
+def figures_may_run():
+    """Around any run that may build or send a Plotly figure (the router's page run, every
+    fragment): it never sees a module the warm-up is half-way through importing. Reentrant;
+    free (two lock round trips) once the warm-up's import is over, or with no warm-up."""
+    return GUARD.reading()
 
 
 def tensorflow(timeout: float = WAIT_S) -> types.ModuleType:

@@ -36,7 +36,7 @@ from lib.train.live import FINISHED
 from lib.ui.bound import apply
 from lib.ui.classroom import Seat, class_seat, class_store, plain
 from lib.ui.mode import height as projector_height
-from lib.ui.widgets import plotly
+from lib.ui.widgets import fragment, plotly
 
 TEACHER_EVERY_S = 2.0     # the runs chart: a student's epoch shows within ~2 s (one versions read)
 RETRY_DOWN_S = 10.0       # a report that found the store down waits this long before the next try
@@ -190,7 +190,7 @@ def split_offer(settings: PageSettings = TRAIN_NAIVE, run=None, store=None) -> N
     if me is None:
         return
 
-    @st.fragment
+    @fragment
     def _offer() -> None:
         if st.session_state.pop(SPLIT_LOADED, False):
             st.rerun(scope="app")          # the widgets above hold the new values: redraw them
@@ -245,7 +245,7 @@ def teacher_runs_panel(store, code: str, key: str, every: float = TEACHER_EVERY_
     fragment, which reads the class's versions every `every` s and rebuilds only when a run
     report or the class changed), then the split-the-room form."""
 
-    @st.fragment(run_every=every)
+    @fragment(run_every=every)
     def _runs() -> None:
         try:
             versions = store.versions(code)
@@ -317,7 +317,7 @@ def split_room_form(store, code: str, key: str) -> None:
     """Split the room: up to MAX_GROUPS groups of settings (a preset, a learning rate, a batch
     size, epochs); each student gets one, in the order they joined, on their train page."""
 
-    @st.fragment
+    @fragment
     def _form() -> None:
         st.subheader("👥 Split the room")
         st.caption("Give groups of students different settings: each student sees their "

@@ -52,7 +52,7 @@ from lib.ui.mode import height, requested
 from lib.train.live import RUNNING
 from lib.ui.live import NAIVE_RUN, QUICKSTART_RUN, on_tick
 from lib.ui.nav import came_back, full_url, page_exists
-from lib.ui.widgets import lazy_expander, plotly
+from lib.ui.widgets import fragment, lazy_expander, plotly
 
 __all__ = ["Seat", "answers_csv", "class_join_card", "class_mode", "class_poll_controls",
            "class_seat", "class_start", "class_store", "class_teacher", "class_teacher_live",
@@ -479,13 +479,13 @@ def _tick_in_run() -> None:
 on_tick(_tick_in_run)
 
 
-@st.fragment(run_every=STUDENT_EVERY)
+@fragment(run_every=STUDENT_EVERY)
 def _student_ticker() -> None:
     """Draws nothing: looks for news every STUDENT_EVERY s (see _look_for_news)."""
     _look_for_news()
 
 
-@st.fragment
+@fragment
 def _student_card() -> None:
     """The student's view of the class, at the top of whatever page they are on: the
     teacher's view to open, the question to answer. A fragment (an answer sent reruns the
@@ -822,7 +822,7 @@ def _next(store: ClassStore, seat: Seat) -> None:
          seed)
 
 
-@st.fragment(run_every=TEACHER_EVERY)
+@fragment(run_every=TEACHER_EVERY)
 def class_teacher_live(store: ClassStore, seat: Seat) -> None:
     """The projector's live part: who is here, the question, answered n of m, and after
     the reveal the answers' chart and the explanation. Reads the class only on a change."""

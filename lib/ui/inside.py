@@ -15,7 +15,7 @@ from lib.figures.training import prediction_bars
 from lib.train.metrics import (confused_examples, confusion_matrix, most_confused_pairs,
                                strongest_units)
 from lib.train.quickstart import prediction_printout
-from lib.ui.widgets import code_panel, plotly, shape_badge
+from lib.ui.widgets import code_panel, fragment, plotly, shape_badge
 
 # Shared by "A first neural network" and "Train the naive network": the first layer's
 # weights as images, the confusion matrix with the digits behind it, and a digit the
@@ -40,7 +40,7 @@ def live_view(run, body, every: float = LOOK_EVERY_S) -> None:
     """Redraw `body()` every `every` seconds while `run` is running (it only reads)."""
     running = run is not None and run.status == RUNNING
 
-    @st.fragment(run_every=every if running else None)
+    @fragment(run_every=every if running else None)
     def _view() -> None:
         body()
 
@@ -139,7 +139,7 @@ def draw_digit_panel(predict, key: str, hint: str = "") -> None:
         st.warning("The drawing canvas needs `pip install streamlit-drawable-canvas`.", icon="✏️")
         return
 
-    @st.fragment
+    @fragment
     def _panel() -> None:
         left, right = st.columns([1, 2])
         with left:

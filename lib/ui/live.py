@@ -11,6 +11,7 @@ from lib.train.config import TRAIN_ACC_SUBSET
 from lib.train.live import (DIVERGED, DONE, FINISHED, IDLE, PAUSED, RUNNING, SHARED, STOPPED, TURNS,
                             LiveRun, burst_seconds)
 from lib.ui.nav import came_back
+from lib.ui.widgets import fragment
 
 NAIVE_RUN = "naive_run"          # session-state keys of the two training pages' runs
 QUICKSTART_RUN = "quickstart_run"
@@ -244,12 +245,12 @@ def live_panel(run, key: str, draw, every: float = LIVE_EVERY_S,
     # Under its own name the ticking fragment is gone from the session once a run stops, and
     # Streamlit drops a tick for it before any script runs.
     if run.status == RUNNING:
-        @st.fragment(run_every=every)
+        @fragment(run_every=every)
         def _ticking_panel() -> None:
             _panel()
         _ticking_panel()
     else:
-        @st.fragment
+        @fragment
         def _still_panel() -> None:
             _panel()
         _still_panel()

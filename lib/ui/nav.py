@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.site.chapter import BY_URL_PATH, HOME, lesson_neighbours, sections
 from lib.core.data import Dataset, load_mnist
+from lib.core.tf import figures_may_run
 from lib.ui.widgets import figures_last
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +84,9 @@ def routing():
     """The router runs the chosen page inside this, so the page knows it was routed."""
     _routing.active = True
     try:
-        with figures_last():     # Plotly figures after the page's controls (lib/ui/widgets.py)
+        # the page's figures are built and sent in here (the warm-up's import of what Plotly
+        # peeks at waits for them: lib/core/tf.py), after its controls (lib/ui/widgets.py)
+        with figures_may_run(), figures_last():
             yield
     finally:
         _routing.active = False

@@ -2,6 +2,7 @@
 The widgets a page's declared settings draw, bound to the URL, are in lib/ui/bound.py."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import textwrap
 from contextlib import contextmanager
@@ -9,12 +10,26 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
+from lib.core.tf import figures_may_run
 from lib.figures.common import scaled_fonts
 from lib.rules.shapes import format_shape
 from lib.ui.internals import in_fragment
 from lib.ui.mode import requested, text_scale
 
 PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
+
+
+def fragment(func=None, *, run_every=None):
+    """`st.fragment` whose every run is inside lib/core/tf.py `figures_may_run()`, as the
+    router's page runs are (lib/ui/nav.py `routing`): a fragment rerun on its own builds and
+    sends figures too. Use it, with or without `run_every`, instead of `st.fragment`."""
+    def decorate(body):
+        @functools.wraps(body)            # Streamlit names the fragment after the function
+        def guarded(*args, **kwargs):
+            with figures_may_run():
+                return body(*args, **kwargs)
+        return st.fragment(guarded, run_every=run_every)
+    return decorate if func is None else decorate(func)
 
 
 def page_intro(title: str, text: str) -> None:

@@ -225,3 +225,23 @@ def test_every_package_of_lib_has_a_role_and_says_what_it_may_import():
 def test_lib_top_level_holds_few_modules():
     modules = [p.name for p in (ROOT / "lib").glob("*.py") if p.name != "__init__.py"]
     assert len(modules) <= MAX_TOP_LEVEL_MODULES, modules
+
+
+def fragment_calls(path: Path) -> list[int]:
+    """Lines where a file uses `st.fragment` (as a decorator, called, or passed on)."""
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and node.attr == "fragment"
+            and isinstance(node.value, ast.Name) and node.value.id == "st"]
+
+
+@pytest.mark.parametrize("path", lib_files() + sorted((ROOT / "pages").glob("*.py"))
+                         + [ROOT / "streamlit_app.py"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_fragment_runs_inside_the_figures_guard(path):
+    """A fragment rerun builds and sends figures outside the router's page run, so it must be
+    inside lib/core/tf.py `figures_may_run()` too: only lib/ui/widgets.py `fragment` calls
+    `st.fragment`, and every other fragment is made with it."""
+    if path == ROOT / "lib" / "ui" / "widgets.py":
+        assert fragment_calls(path), "lib/ui/widgets.py no longer wraps st.fragment"
+        return
+    assert not fragment_calls(path), (f"{path.relative_to(ROOT)} uses st.fragment at lines "
+                                      f"{fragment_calls(path)}: use lib.ui.widgets.fragment")

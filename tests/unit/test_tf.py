@@ -13,12 +13,13 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import types
 from pathlib import Path
 
 import pytest
 
-from lib.core.tf import THREAD_NAME, TensorFlowUnavailable, WarmUp
+from lib.core.tf import THREAD_NAME, PeekGuard, TensorFlowUnavailable, WarmUp
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_TF, FAKE_KERAS = types.ModuleType("tensorflow"), types.ModuleType("keras")
@@ -251,3 +252,129 @@ def test_the_quick_start_at_once_beside_the_warm_up_trains_a_batch():
     result = json.loads(run_python(QUICK_START_AT_ONCE)[-1])
     assert result["error"] == "" and result["ready"]
     assert abs(result["loss"] - result["ln10"]) < 1e-4      # zero images: uniform softmax
+
+
+# --- What Plotly peeks at: imported by the warm-up alone, never half-way under a figure ---
+
+def until(predicate, timeout: float = LONG) -> bool:
+    """Wait (polling every 10 ms) until predicate() is true; False after timeout."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+class Peeked:
+    """A stand-in for the warm-up's import of pandas and PIL that records and can be held."""
+
+    def __init__(self, guard: PeekGuard, log: list[str]):
+        self.guard, self.log = guard, log
+        self.hold = threading.Event()
+        self.hold.set()
+
+    def import_module(self, name: str):
+        self.log.append(f"import {name}: start")
+        assert self.hold.wait(LONG)
+        self.log.append(f"import {name}: end")
+
+    def __call__(self) -> None:
+        self.guard.importing(("pandas",), import_module=self.import_module)
+
+
+def test_the_warm_up_imports_what_plotly_peeks_at_only_while_no_run_draws():
+    """A page run holding its share keeps the import waiting; a run that starts while the
+    import waits goes after it (the import is never starved); a fragment inside the first
+    run is not held up (reentrant); the import begins once the first run is over."""
+    guard, steps = PeekGuard(), Steps()
+    peeked = Peeked(guard, steps.log)
+    owner = steps.owner = WarmUp(steps.import_modules, guard=guard, import_peeked=peeked)
+    in_page, leave_page, nested_done = threading.Event(), threading.Event(), threading.Event()
+
+    def page_run():
+        with guard.reading():
+            in_page.set()
+            assert leave_page.wait(LONG)
+            with guard.reading():              # a fragment drawn inside its page's run
+                nested_done.set()
+            steps.log.append("page run: end")
+
+    first, _ = in_thread(page_run)
+    assert in_page.wait(LONG)
+    warm_up = owner.start(steps.warm, freeze=False)
+    assert until(lambda: guard.state() == (1, True))     # the import waits for the run
+    assert "import pandas: start" not in steps.log
+
+    def later_run():
+        with guard.reading():
+            steps.log.append("later run: in")
+
+    later, _ = in_thread(later_run)
+    leave_page.set()
+    first.join(LONG)
+    assert nested_done.is_set()
+    later.join(LONG)
+    warm_up.join(LONG)
+    log = steps.log
+    assert log[:3] == ["page run: end", "import pandas: start", "import pandas: end"]
+    assert log.index("later run: in") > log.index("import pandas: end")
+    assert [e for e in log[3:] if e != "later run: in"] == ["import", "warm: start", "warm: end"]
+    assert guard.state() == (0, False) and owner.ready()
+
+
+def test_a_run_waiting_for_keras_steps_out_so_the_warm_up_can_import():
+    """A run that asks for Keras while the warm-up's import of pandas waits for runs to end
+    would wait for the warm-up that waits for it: it gives its share back while it waits and
+    takes it again before it goes on."""
+    guard, steps = PeekGuard(), Steps()
+    peeked = Peeked(guard, steps.log)
+    owner = steps.owner = WarmUp(steps.import_modules, guard=guard, import_peeked=peeked)
+    inside, asked = threading.Event(), threading.Event()
+    release_wait = threading.Event()
+    warm_up = owner.start(steps.warm, freeze=False, wait=lambda: release_wait.wait(LONG))
+
+    def run():
+        with guard.reading():
+            inside.set()
+            asked.set()
+            modules = owner.modules(timeout=LONG)
+            return modules, guard.state()
+
+    asker, out = in_thread(run)
+    assert asked.wait(LONG)
+    release_wait.set()                         # the warm-up now wants the import, alone
+    asker.join(LONG)
+    warm_up.join(LONG)
+    assert "error" not in out, out.get("error")
+    modules, state_after = out["value"]
+    assert modules[1] is FAKE_KERAS
+    assert state_after == (1, False)           # the run has its share again
+    assert steps.log[:2] == ["import pandas: start", "import pandas: end"]
+    assert guard.state() == (0, False)
+
+
+def test_with_no_warm_up_runs_never_wait():
+    guard = PeekGuard()
+    with guard.reading():
+        with guard.released():
+            assert guard.state() == (0, False)
+        assert guard.state() == (1, False)
+    assert guard.state() == (0, False)
+
+
+def test_starting_the_warm_up_imports_nothing_in_the_callers_run():
+    """The first page's run starts the warm-up and ends: pandas (about 1 s of a cold start)
+    is imported by the warm-up thread, not by that run."""
+    code = textwrap.dedent("""
+        import os, sys, threading
+        import lib.core.tf as tf
+        hold = threading.Event()
+        tf.start_warm_up(wait=hold.wait)
+        print("pandas" in sys.modules, flush=True)
+        os._exit(0)                              # the warm-up thread never imports TensorFlow
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
