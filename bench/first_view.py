@@ -21,6 +21,10 @@ and, for `page_first_view_warm_cache_s`, in a fresh tab of one context that has 
 Home (the browser's cache and V8's code cache hold Streamlit's JS: a student's next link).
 One warm-up view of Home comes first so the server's caches (dataset, st.cache_data) are warm.
 
+The floor (`page_first_view_floor_s`, `floor_seconds`): the same views of bench/floor_app.py
+on its own server, in the same run: a page with a title and a sentence, the same with one
+small Plotly chart, and with one Vega-Lite chart. Our pages' figures are best read beside it.
+
 `first_view_seconds(browser, url)` is the function bench/startup.py calls.
 """
 from __future__ import annotations
@@ -173,6 +177,46 @@ def first_view_seconds(browser, base_url: str, pages=None, *, warm_cache: bool =
     return {n: round(statistics.median(t), 2) for n, t in times.items()}
 
 
+FLOOR = {"blank": "/", "one_plotly_chart": "/?plotly=1", "one_vega_lite_chart": "/?vega=1"}
+
+
+def floor_seconds(browser, rounds: int = 3, warm_cache: bool = False) -> dict:
+    """{blank, one_plotly_chart, one_vega_lite_chart: seconds} for bench/floor_app.py on its
+    own server (median of `rounds` views each, after one not counted), each in a fresh
+    context, or with `warm_cache` in fresh tabs of one context that has shown it."""
+    from deploy import launch
+    server = launch.start(script=str(Path(__file__).with_name("floor_app.py")), cwd=ROOT)
+    try:
+        server.wait_healthy(timeout=120)
+        base = server.url.rstrip("/")
+        shared = None
+        if warm_cache:
+            shared = browser.new_context(viewport=VIEWPORT)
+            shared.add_init_script(WATCH)
+        out = {}
+        try:
+            for name, path in FLOOR.items():
+                times = []
+                for i in range(rounds + 1):
+                    context = shared or browser.new_context(viewport=VIEWPORT)
+                    if shared is None:
+                        context.add_init_script(WATCH)
+                    try:
+                        got = _view(context, base + path, False)["ready_s"]
+                    finally:
+                        if shared is None:
+                            context.close()
+                    if i:
+                        times.append(got)
+                out[name] = round(statistics.median(times), 2)
+        finally:
+            if shared is not None:
+                shared.close()
+        return out
+    finally:
+        server.stop()
+
+
 def warm_up(browser, base_url: str) -> None:
     """One view of every page (the server's first runs: imports, dataset, cached figures)."""
     first_view_seconds(browser, base_url)
@@ -219,6 +263,8 @@ def main(argv=None) -> None:
                         print(f"  {t0:6d} -> {t1:6d} ms {size:>9} B  {chunk}")
             cold = first_view_seconds(browser, url, pages, rounds=args.rounds)
             warm = first_view_seconds(browser, url, pages, rounds=args.rounds, warm_cache=True)
+            floor = floor_seconds(browser)
+            floor_warm = floor_seconds(browser, warm_cache=True)
             browser.close()
     finally:
         if server is not None:
@@ -227,10 +273,14 @@ def main(argv=None) -> None:
     for name in cold:
         print(f"{name:>20}  {cold[name]:>11.2f} s  {warm[name]:>7.2f} s")
     print(f"{'median / max':>20}  {_summary(cold)}  {_summary(warm)}")
+    for name in floor:
+        print(f"{'floor: ' + name:>20}  {floor[name]:>11.2f} s  {floor_warm[name]:>7.2f} s")
     print(json.dumps({"bench": "first_view", "page_first_view_s": cold,
                       "page_first_view_summary": _summary(cold),
                       "page_first_view_warm_cache_s": warm,
-                      "page_first_view_warm_cache_summary": _summary(warm)}))
+                      "page_first_view_warm_cache_summary": _summary(warm),
+                      "page_first_view_floor_s": floor,
+                      "page_first_view_floor_warm_cache_s": floor_warm}))
 
 
 if __name__ == "__main__":

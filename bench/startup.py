@@ -36,7 +36,9 @@ may still be drawing figures (start_to_first_batch_s_<page>_at_idle, the older f
 First view = on that same warm server, each page opened in a fresh browser context until it
 is idle and no loading placeholder is left, every chart drawn (bench/first_view.py):
 `page_first_view_s` {page: seconds} with its median and max, and the same in a fresh tab of
-a browser that has shown Home (`page_first_view_warm_cache_s`).
+a browser that has shown Home (`page_first_view_warm_cache_s`); beside them the floor, a
+page with nothing on it, with one Plotly chart and with one Vega-Lite chart, in the same run
+(`page_first_view_floor_s`, `page_first_view_floor_warm_cache_s`: bench/floor_app.py).
 Nothing here asserts a time.
 """
 from __future__ import annotations
@@ -226,6 +228,9 @@ def warm_server_figures(with_first_batch: bool, with_first_view: bool):
             out["page_first_view_s"] = first_view.first_view_seconds(browser, url)
             out["page_first_view_warm_cache_s"] = first_view.first_view_seconds(
                 browser, url, warm_cache=True)
+            out["page_first_view_floor_s"] = first_view.floor_seconds(browser)
+            out["page_first_view_floor_warm_cache_s"] = first_view.floor_seconds(
+                browser, warm_cache=True)
         if with_first_batch:
             out["first_batch"] = first_batches(browser, url)
         return out
@@ -324,6 +329,9 @@ def main(argv=None) -> None:
                     figures[key] = found[key]
                     figures[key[:-2] + "_median_s"] = round(statistics.median(values), 2)
                     figures[key[:-2] + "_max_s"] = round(max(values), 2)
+            for key in ("page_first_view_floor_s", "page_first_view_floor_warm_cache_s"):
+                if key in found:
+                    figures[key] = found[key]
     if "rerun" in wanted:
         figures["home_rerun_s"] = round(rerun_seconds(), 3)
     for k, v in figures.items():
