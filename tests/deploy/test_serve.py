@@ -97,6 +97,17 @@ def alive(proc) -> bool:
         return False
 
 
+def command_line(proc) -> str:
+    """A process's command line, "" once it has gone: a process listed a moment ago (e.g. the
+    launcher's short-lived `haproxy -c` check) may exit before it is read (CI: NoSuchProcess
+    in test_sigterm_while_replicas_start_leaves_no_orphan)."""
+    psutil = _psutil()
+    try:
+        return " ".join(proc.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, OSError):
+        return ""
+
+
 def tagged(token: str) -> list:
     """Every live process started with our token in its environment, orphans included."""
     psutil = _psutil()
@@ -338,7 +349,7 @@ def test_sigterm_stops_haproxy_and_every_replica(lab):
     lab.proc.terminate()
     assert lab.proc.wait(timeout=60) == 0
     survivors = [p for p in children if alive(p)] + tagged(lab.token)
-    assert survivors == [], [" ".join(p.cmdline()) for p in survivors]
+    assert survivors == [], [command_line(p) for p in survivors]
     assert "stopped on SIGTERM" in lab.output()
 
 
@@ -356,7 +367,7 @@ def test_sigterm_while_replicas_start_leaves_no_orphan(tmp_path):
     pythonpath = os.pathsep.join(filter(None, [str(slow), os.environ.get("PYTHONPATH")]))
     launcher = Launcher(tmp_path, "--replicas", "2", env={"PYTHONPATH": pythonpath})
     try:
-        wait_for(lambda: sum("streamlit_app.py" in " ".join(p.cmdline())
+        wait_for(lambda: sum("streamlit_app.py" in command_line(p)
                              for p in tagged(launcher.token)) == 2, 60, "both replica processes to exist")
         assert "ready" not in launcher.output()
         launcher.proc.terminate()
