@@ -25,6 +25,10 @@ not on the server's machine): the clock starts when `streamlit run` is launched
                       Start before that sees "getting ready". With it: warm_up_own_s (the
                       warm-up itself) and warm_up_waited_s (its wait for a quiet server)
 
+Beside each cold start, the floor on the same clock (`cold_start_floor_s`, medians): a
+server of bench/floor_app.py launched -> its blank page drawn and idle, and the same with one
+Plotly chart: what Streamlit and Chromium cost on this machine before any of our code.
+
 Rerun = a new digit index on Home (AppTest, in-process, warm: after the TensorFlow warm-up
 the first run started is over) until the script finishes: each rerun draws a digit the page
 has not drawn before.
@@ -119,10 +123,38 @@ class WarmUpWatch:
         return self.line
 
 
+FLOOR_APP = ROOT / "bench" / "floor_app.py"
+FLOOR_COLD = {"blank": ("/", '[data-testid="stMain"] h1'),
+              "one_plotly_chart": ("/?plotly=1", '[data-testid="stPlotlyChart"] .main-svg')}
+
+
+def floor_cold_start(browser, name: str) -> float:
+    """The same clock for bench/floor_app.py: `streamlit run` launched -> its page (a title
+    and a sentence, or with one Plotly chart) drawn and idle in Chromium: what a cold start
+    costs on this machine before any of our code (no warm-up, nothing to import)."""
+    path, drawn = FLOOR_COLD[name]
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    page.goto("about:blank")
+    started = time.monotonic()
+    server = launch.start(script=str(FLOOR_APP), cwd=ROOT)
+    try:
+        wait_first_byte(server)
+        page.goto(server.url + path)
+        page.wait_for_selector(drawn, timeout=120_000)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        return round(time.monotonic() - started, 2)
+    finally:
+        context.close()
+        server.stop()
+
+
 def cold_start(browser, then=None) -> dict:
     """One cold start, phase by phase (seconds since `streamlit run` was launched); `then`
     (if given) is called with (browser, url) once the warm-up is over, before the server
-    stops, and its result is returned under "then"."""
+    stops, and its result is returned under "then". Before it, the floor's cold starts
+    (`floor_cold_start`), so the two are measured in the same minute."""
+    floor = {name: floor_cold_start(browser, name) for name in FLOOR_COLD}
     context = browser.new_context(viewport={"width": 1400, "height": 1600})
     page = context.new_page()
     page.goto("about:blank")
@@ -168,6 +200,7 @@ def cold_start(browser, then=None) -> dict:
         waited = re.search(r"after ([\d.]+) s waiting", said)
         phases["warm_up_waited_s"] = float(waited.group(1)) if waited else 0.0
         phases["warm_up_failed"] = "failed" in said
+        phases.update({f"floor_{name}_s": seconds for name, seconds in floor.items()})
         if then is not None:
             phases["then"] = then(browser, server.url)
         return phases
@@ -321,6 +354,9 @@ def main(argv=None) -> None:
                 figures["cold_start_home_s"] = figures.get("home_idle_median_s")
                 figures["cold_start_home_all_s"] = [r["home_idle_s"] for r in runs]
                 figures["warm_up_failed"] = any(r["warm_up_failed"] for r in runs)
+                figures["cold_start_floor_s"] = {
+                    name: round(statistics.median(r[f"floor_{name}_s"] for r in runs), 2)
+                    for name in FLOOR_COLD}
             for name, seconds in (found.get("first_batch") or {}).items():
                 figures[f"start_to_first_batch_s_{name}"] = seconds
             for key in ("page_first_view_s", "page_first_view_warm_cache_s"):
