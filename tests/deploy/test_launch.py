@@ -6,11 +6,11 @@ and tests/browser/conftest.py."""
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 
 from deploy import launch
+from tests.waiting import wait_until
 
 FAKE_SERVER = '''
 import http.server, os, signal, subprocess, sys, time
@@ -67,15 +67,6 @@ def gone(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
-
-
-def wait_until(condition, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def child_pid(server: launch.Server) -> int:

@@ -13,13 +13,13 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 import types
 from pathlib import Path
 
 import pytest
 
 from lib.core.tf import THREAD_NAME, PeekGuard, TensorFlowUnavailable, WarmUp
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_TF, FAKE_KERAS = types.ModuleType("tensorflow"), types.ModuleType("keras")
@@ -256,27 +256,14 @@ def test_the_quick_start_at_once_beside_the_warm_up_trains_a_batch():
 
 # --- What Plotly peeks at: imported by the warm-up alone, never half-way under a figure ---
 
-def until(predicate, timeout: float = LONG) -> bool:
-    """Wait (polling every 10 ms) until predicate() is true; False after timeout."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 class Peeked:
-    """A stand-in for the warm-up's import of pandas and PIL that records and can be held."""
+    """A stand-in for the warm-up's import of pandas and PIL that records what it imported."""
 
     def __init__(self, guard: PeekGuard, log: list[str]):
         self.guard, self.log = guard, log
-        self.hold = threading.Event()
-        self.hold.set()
 
     def import_module(self, name: str):
         self.log.append(f"import {name}: start")
-        assert self.hold.wait(LONG)
         self.log.append(f"import {name}: end")
 
     def __call__(self) -> None:
@@ -303,7 +290,7 @@ def test_the_warm_up_imports_what_plotly_peeks_at_only_while_no_run_draws():
     first, _ = in_thread(page_run)
     assert in_page.wait(LONG)
     warm_up = owner.start(steps.warm, freeze=False)
-    assert until(lambda: guard.state() == (1, True))     # the import waits for the run
+    assert wait_until(lambda: guard.state() == (1, True), LONG, every=0.01)  # waits for the run
     assert "import pandas: start" not in steps.log
 
     def later_run():
